@@ -1,0 +1,1 @@
+//! Heading ids exactly as the running mdBook line makes them.
