@@ -1,0 +1,13 @@
+//! Checks read the analysis and report diagnostics; they never edit text.
+
+mod directives;
+mod status;
+
+use crate::diag::Reporter;
+use crate::Analysis;
+
+/// Runs every check over the book.
+pub fn run(a: &Analysis, reporter: &mut Reporter) {
+    directives::check(a, reporter);
+    status::check(a, reporter);
+}

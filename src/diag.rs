@@ -1,0 +1,414 @@
+//! Diagnostics as data: named lints with levels, and their human, JSON and
+//! GitHub Actions renderings.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// How seriously a lint is taken, as set in `[preprocessor.vision.lints]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Allow,
+    Warn,
+    Deny,
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "allow" => Some(Level::Allow),
+            "warn" => Some(Level::Warn),
+            "deny" => Some(Level::Deny),
+            _ => None,
+        }
+    }
+}
+
+/// What a reported diagnostic is: an error fails the build, a warning does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A named check with the level it has unless the book says otherwise.
+#[derive(Debug)]
+pub struct Lint {
+    pub name: &'static str,
+    pub default: Level,
+    pub summary: &'static str,
+}
+
+macro_rules! lints {
+    ($($ident:ident = $name:literal, $level:ident, $summary:literal;)*) => {
+        $(pub const $ident: &Lint = &Lint { name: $name, default: Level::$level, summary: $summary };)*
+        /// Every lint this tool knows, for config validation and documentation.
+        pub const ALL_LINTS: &[&Lint] = &[$($ident),*];
+    };
+}
+
+lints! {
+    INVALID_DIRECTIVE = "invalid-directive", Deny, "a `{{#vision ...}}` directive that cannot be parsed";
+    MISPLACED_DIRECTIVE = "misplaced-directive", Deny, "an entry directive that does not follow a heading";
+    UNKNOWN_STATUS = "unknown-status", Deny, "a status that is not configured";
+    UNRESOLVED_REFERENCE = "unresolved-reference", Deny, "a reference that names no entry";
+    AMBIGUOUS_REFERENCE = "ambiguous-reference", Deny, "a reference that names several entries";
+    WRONG_KIND = "wrong-kind", Deny, "a reference to an entry of the wrong kind";
+    BROKEN_LINK = "broken-link", Warn, "a link to a chapter or anchor that does not exist";
+    INVALID_DATE = "invalid-date", Deny, "a roadmap date that is not YYYY-MM or YYYY-MM-DD";
+    STALE_ROADMAP_ITEM = "stale-roadmap-item", Warn, "a roadmap row not updated for too long";
+    MISSING_FAQ_SECTION = "missing-faq-section", Warn, "an entry without a Frequently Asked Questions section";
+    MISSING_FAQ = "missing-faq", Warn, "an entry that does not ask a required question";
+    UNANSWERED_FAQ = "unanswered-faq", Warn, "a required question with an empty or placeholder answer";
+}
+
+/// Finds a lint by its name.
+pub fn lint_named(name: &str) -> Option<&'static Lint> {
+    ALL_LINTS.iter().copied().find(|l| l.name == name)
+}
+
+/// One problem, located in a chapter's source file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub lint: &'static str,
+    pub level: Severity,
+    pub message: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end: Position,
+    pub help: Vec<String>,
+    /// The source line the diagnostic points at, for the human rendering.
+    #[serde(skip)]
+    pub source_line: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Collects diagnostics, applying the book's lint levels.
+#[derive(Debug, Default)]
+pub struct Reporter {
+    levels: BTreeMap<String, Level>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A diagnostic before its level is decided and its position is resolved.
+pub struct Draft {
+    pub lint: &'static Lint,
+    pub message: String,
+    pub help: Vec<String>,
+}
+
+impl Draft {
+    pub fn new(lint: &'static Lint, message: impl Into<String>) -> Draft {
+        Draft {
+            lint,
+            message: message.into(),
+            help: Vec::new(),
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Draft {
+        self.help.push(help.into());
+        self
+    }
+}
+
+impl Reporter {
+    pub fn new(levels: BTreeMap<String, Level>) -> Reporter {
+        Reporter {
+            levels,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The level the book gives this lint.
+    pub fn level(&self, lint: &Lint) -> Level {
+        self.levels.get(lint.name).copied().unwrap_or(lint.default)
+    }
+
+    /// Whether a diagnostic of this lint would be shown at all.
+    pub fn enabled(&self, lint: &Lint) -> bool {
+        self.level(lint) != Level::Allow
+    }
+
+    /// Records a diagnostic at a byte range of a chapter's text.
+    pub fn report(&mut self, file: &SourceFile<'_>, span: std::ops::Range<usize>, draft: Draft) {
+        let severity = match self.level(draft.lint) {
+            Level::Allow => return,
+            Level::Warn => Severity::Warning,
+            Level::Deny => Severity::Error,
+        };
+        let start = file.position(span.start);
+        let end = file.position(span.end.max(span.start));
+        self.diagnostics.push(Diagnostic {
+            lint: draft.lint.name,
+            level: severity,
+            message: draft.message,
+            file: file.display_path.to_string(),
+            line: start.line,
+            column: start.column,
+            end,
+            help: draft.help,
+            source_line: file.line_text(start.line).to_string(),
+        });
+    }
+
+    /// The diagnostics sorted by file, line and column (stable for equal positions).
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        self.diagnostics
+            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        self.diagnostics
+    }
+}
+
+/// A chapter's text with the path it is reported under; turns byte offsets
+/// into 1-based lines and character columns.
+pub struct SourceFile<'a> {
+    pub display_path: &'a str,
+    pub text: &'a str,
+}
+
+impl SourceFile<'_> {
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let mut column_text = &before[line_start..];
+        // A byte-order mark is not something an editor counts as a column.
+        if line_start == 0 {
+            column_text = column_text.strip_prefix('\u{feff}').unwrap_or(column_text);
+        }
+        Position {
+            line,
+            column: column_text.chars().count() + 1,
+        }
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: usize) -> &str {
+        let text = self
+            .text
+            .split('\n')
+            .nth(line.saturating_sub(1))
+            .unwrap_or("");
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if line == 1 {
+            text.strip_prefix('\u{feff}').unwrap_or(text)
+        } else {
+            text
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Counts of each severity, for the summary line and the exit code.
+pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.level == Severity::Error)
+        .count();
+    (errors, diagnostics.len() - errors)
+}
+
+/// The rustc-style rendering of all diagnostics followed by one summary line;
+/// empty when there is nothing to say.
+pub fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
+    let mut out = String::new();
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    for d in diagnostics {
+        let (code, label) = match d.level {
+            Severity::Error => ("1;31", "error"),
+            Severity::Warning => ("1;33", "warning"),
+        };
+        let gutter = " ".repeat(d.line.to_string().len());
+        let _ = writeln!(
+            out,
+            "{}{}",
+            paint(code, &format!("{label}[{}]", d.lint)),
+            paint("1", &format!(": {}", d.message))
+        );
+        let _ = writeln!(
+            out,
+            "{gutter}{} {}:{}:{}",
+            paint("1;34", "-->"),
+            d.file,
+            d.line,
+            d.column
+        );
+        let bar = paint("1;34", "|");
+        let _ = writeln!(out, "{gutter} {bar}");
+        let _ = writeln!(
+            out,
+            "{} {bar} {}",
+            paint("1;34", &d.line.to_string()),
+            d.source_line
+        );
+        let _ = writeln!(out, "{gutter} {bar}");
+        for help in &d.help {
+            let _ = writeln!(out, "{gutter} {} help: {help}", paint("1;34", "="));
+        }
+        out.push('\n');
+    }
+    let (errors, warnings) = counts(diagnostics);
+    if errors + warnings > 0 {
+        let _ = writeln!(out, "{}", summary_line(errors, warnings));
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// "mdbook-vision: 2 errors, 1 warning" and the like.
+pub fn summary_line(errors: usize, warnings: usize) -> String {
+    let mut parts = Vec::new();
+    if errors > 0 {
+        parts.push(plural(errors, "error"));
+    }
+    if warnings > 0 {
+        parts.push(plural(warnings, "warning"));
+    }
+    if parts.is_empty() {
+        "mdbook-vision: no problems found".to_string()
+    } else {
+        format!("mdbook-vision: {}", parts.join(", "))
+    }
+}
+
+/// All diagnostics as one JSON array.
+pub fn render_json(diagnostics: &[Diagnostic]) -> String {
+    serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".to_string()) + "\n"
+}
+
+/// GitHub Actions workflow commands, one line per diagnostic.
+pub fn render_github(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let mut message = d.message.clone();
+        for help in &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let _ = writeln!(
+            out,
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            d.level.as_str(),
+            escape_property(&d.file),
+            d.line,
+            d.column,
+            d.end.line,
+            d.end.column,
+            escape_property(d.lint),
+            escape_data(&message)
+        );
+    }
+    out
+}
+
+/// Escaping for the message part of a workflow command.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping for a property value of a workflow command.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(text: &str, offset: usize) -> Diagnostic {
+        let file = SourceFile {
+            display_path: "src/x.md",
+            text,
+        };
+        let mut reporter = Reporter::default();
+        reporter.report(
+            &file,
+            offset..offset + 1,
+            Draft::new(MISSING_FAQ, "no \"morals\"").help("add it"),
+        );
+        reporter.finish().remove(0)
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let d = sample("a\r\nb😀c\nd", 8);
+        assert_eq!((d.line, d.column), (2, 3));
+        assert_eq!(d.source_line, "b😀c");
+        let bom = sample("\u{feff}ab", 4);
+        assert_eq!((bom.line, bom.column), (1, 2));
+    }
+
+    #[test]
+    fn human_rendering_looks_like_rustc() {
+        let text = "# T\n\n## Grace\n";
+        let d = sample(text, 5);
+        let out = render_human(&[d], false);
+        assert_eq!(
+            out,
+            "warning[missing-faq]: no \"morals\"\n --> src/x.md:3:1\n  |\n3 | ## Grace\n  |\n  = help: add it\n\nmdbook-vision: 1 warning\n"
+        );
+    }
+
+    #[test]
+    fn github_escapes_properties_and_data() {
+        let mut d = sample("x", 0);
+        d.file = "src/a,b:c.md".into();
+        d.message = "50% done\nnext".into();
+        d.help.clear();
+        let line = render_github(&[d]);
+        assert_eq!(
+            line,
+            "::warning file=src/a%2Cb%3Ac.md,line=1,col=1,endLine=1,endColumn=2,title=missing-faq::50%25 done%0Anext\n"
+        );
+    }
+
+    #[test]
+    fn levels_from_config_override_defaults() {
+        let mut levels = BTreeMap::new();
+        levels.insert("missing-faq".to_string(), Level::Allow);
+        levels.insert("broken-link".to_string(), Level::Deny);
+        let r = Reporter::new(levels);
+        assert!(!r.enabled(MISSING_FAQ));
+        assert_eq!(r.level(BROKEN_LINK), Level::Deny);
+        assert_eq!(r.level(UNKNOWN_STATUS), Level::Deny);
+    }
+}

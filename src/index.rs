@@ -1,0 +1,501 @@
+//! The whole book's entries: where they are, what kind they are, their
+//! metadata as written, and lookups by title, path and anchor.
+
+use crate::config::Config;
+use crate::directive::{Directive, DirectiveName};
+use crate::model::Kind;
+use crate::scan::{BlockKind, Scan, Table};
+use crate::text::title_key;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// A chapter as the later stages see it.
+#[derive(Debug)]
+pub struct ChapterInfo {
+    pub name: String,
+    /// The chapter's file relative to the book's `src`, with `/` separators.
+    pub source_path: Option<String>,
+    /// Where mdBook renders it (README.md becomes index.md).
+    pub path: Option<String>,
+    /// The path diagnostics show, e.g. `src/vision/status_quo.md`.
+    pub display_path: String,
+    pub scan: Option<Scan>,
+}
+
+/// Where an entry's metadata was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetaSource {
+    Directive(usize),
+    Table(usize),
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub chapter: usize,
+    /// Index into the chapter's headings.
+    pub heading: usize,
+    pub kind: Option<Kind>,
+    pub title: String,
+    pub anchor: String,
+    /// From the heading to the next heading of the same or a higher level.
+    pub extent: Range<usize>,
+    pub sources: Vec<MetaSource>,
+}
+
+impl Entry {
+    /// The character's name, for a character entry: the heading before `:`.
+    pub fn character_name(&self) -> &str {
+        self.title.split(':').next().unwrap_or(&self.title).trim()
+    }
+
+    /// The entry's directive, if it has one.
+    pub fn directive<'a>(&self, scan: &'a Scan) -> Option<&'a Directive> {
+        self.sources.iter().find_map(|s| match s {
+            MetaSource::Directive(i) => scan.directives[*i].parsed.as_ref().ok(),
+            MetaSource::Table(_) => None,
+        })
+    }
+
+    /// The entry's hand-written metadata tables.
+    pub fn tables<'a>(&'a self, scan: &'a Scan) -> impl Iterator<Item = (usize, &'a Table)> + 'a {
+        self.sources.iter().filter_map(move |s| match s {
+            MetaSource::Table(i) => Some((*i, &scan.tables[*i])),
+            MetaSource::Directive(_) => None,
+        })
+    }
+}
+
+/// Which metadata table a header row makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableShape {
+    StatusOwner,
+    /// `Character | Shiny Future | Assigned To`: on a status quo story.
+    StatusQuoStory,
+    /// `Character | Status quo | Assigned To`: on a shiny future story.
+    ShinyFutureStory,
+}
+
+pub fn table_shape(table: &Table) -> Option<TableShape> {
+    let keys = table.header_keys();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    match keys.as_slice() {
+        ["status", "owner" | "owners"] => Some(TableShape::StatusOwner),
+        ["character", "shiny future" | "shiny futures", "assigned to"] => {
+            Some(TableShape::StatusQuoStory)
+        }
+        ["character", "status quo" | "status quo story" | "status quo stories", "assigned to"] => {
+            Some(TableShape::ShinyFutureStory)
+        }
+        _ => None,
+    }
+}
+
+pub type EntryId = usize;
+
+/// A directive that names an entry but does not follow one.
+#[derive(Clone, Debug)]
+pub struct Misplaced {
+    pub chapter: usize,
+    pub directive: usize,
+    pub reason: &'static str,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    pub entries: Vec<Entry>,
+    /// title key → entries, for lookups by title.
+    by_title: HashMap<String, Vec<EntryId>>,
+    /// chapter source path → entries on it, in order.
+    by_path: HashMap<String, Vec<EntryId>>,
+    /// chapter source path → chapter index.
+    pub chapter_by_path: HashMap<String, usize>,
+    /// The entry each directive belongs to: (chapter, directive) → entry.
+    pub entry_of_directive: HashMap<(usize, usize), EntryId>,
+    pub misplaced: Vec<Misplaced>,
+}
+
+/// Why a reference did not resolve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unresolved {
+    NotFound { suggestions: Vec<String> },
+    Ambiguous { candidates: Vec<EntryId> },
+    WrongKind { found: EntryId },
+}
+
+/// Words before a colon that only say which section a title is in.
+fn strip_section_prefix(title: &str) -> Option<&str> {
+    let (prefix, rest) = title.split_once(':')?;
+    let key = title_key(prefix);
+    let known = [
+        "status quo",
+        "status quo story",
+        "status quo stories",
+        "shiny future",
+        "shiny future story",
+        "shiny future stories",
+        "character",
+        "characters",
+        "design doc",
+        "design docs",
+        "conversation",
+    ];
+    known.contains(&key.as_str()).then_some(rest.trim())
+}
+
+impl Index {
+    pub fn build(chapters: &[ChapterInfo], config: &Config) -> Index {
+        let mut index = Index::default();
+        for (ci, chapter) in chapters.iter().enumerate() {
+            if let Some(path) = &chapter.source_path {
+                index.chapter_by_path.insert(path.clone(), ci);
+            }
+            if let Some(scan) = &chapter.scan {
+                index.add_chapter(ci, chapter, scan, config);
+            }
+        }
+        index
+    }
+
+    fn add_chapter(&mut self, ci: usize, chapter: &ChapterInfo, scan: &Scan, config: &Config) {
+        let path_kind = chapter
+            .source_path
+            .as_deref()
+            .and_then(|p| config.kind_for_path(p));
+        let first_entry = self.entries.len();
+        let mut by_heading: HashMap<usize, EntryId> = HashMap::new();
+
+        // Metadata blocks right under a heading make it an entry.
+        for (bi, block) in scan.blocks.iter().enumerate() {
+            let BlockKind::Heading(hi) = block.kind else {
+                continue;
+            };
+            let mut sources = Vec::new();
+            let mut next = bi + 1;
+            while let Some(b) = scan.blocks.get(next) {
+                match b.kind {
+                    BlockKind::Table(ti) if table_shape(&scan.tables[ti]).is_some() => {
+                        sources.push(MetaSource::Table(ti))
+                    }
+                    BlockKind::Paragraph => match entry_directive_in(scan, b.span.clone()) {
+                        Some(di) => sources.push(MetaSource::Directive(di)),
+                        None => break,
+                    },
+                    _ => break,
+                }
+                next += 1;
+            }
+            if !sources.is_empty() {
+                let id = self.push_entry(ci, scan, hi, sources, path_kind.map(|k| k.0));
+                by_heading.insert(hi, id);
+            }
+        }
+
+        // One entry per page: the page's first heading, when nothing else marks entries.
+        let is_index_page = chapter.source_path.as_deref().is_some_and(|p| {
+            let file = p.rsplit('/').next().unwrap_or(p);
+            file.eq_ignore_ascii_case("README.md") || file.eq_ignore_ascii_case("index.md")
+        });
+        if let Some((kind, true)) = path_kind {
+            if self.entries.len() == first_entry && !is_index_page && !scan.headings.is_empty() {
+                let id = self.push_entry(ci, scan, 0, Vec::new(), Some(kind));
+                self.entries[id].extent.end = usize::MAX;
+                by_heading.insert(0, id);
+            }
+        }
+
+        // Entry directives elsewhere belong to the nearest heading above them.
+        for (di, found) in scan.directives.iter().enumerate() {
+            let Ok(d) = &found.parsed else { continue };
+            if found.escaped || !matches!(d.name, DirectiveName::Entry(_)) {
+                continue;
+            }
+            let heading = scan
+                .headings
+                .iter()
+                .rposition(|h| h.span.start < found.span.start);
+            let Some(hi) = heading else {
+                self.misplaced.push(Misplaced {
+                    chapter: ci,
+                    directive: di,
+                    reason: "an entry directive must follow the heading of the entry it describes",
+                });
+                continue;
+            };
+            let id = match by_heading.get(&hi) {
+                Some(&id) => id,
+                None => {
+                    let id = self.push_entry(ci, scan, hi, Vec::new(), path_kind.map(|k| k.0));
+                    by_heading.insert(hi, id);
+                    id
+                }
+            };
+            let entry = &mut self.entries[id];
+            let existing = entry
+                .sources
+                .iter()
+                .any(|s| matches!(s, MetaSource::Directive(other) if *other != di));
+            if existing {
+                self.misplaced.push(Misplaced {
+                    chapter: ci,
+                    directive: di,
+                    reason: "this entry already has a directive; give all its metadata in one",
+                });
+                continue;
+            }
+            if !entry.sources.contains(&MetaSource::Directive(di)) {
+                entry.sources.push(MetaSource::Directive(di));
+            }
+            if let DirectiveName::Entry(kind) = d.name {
+                entry.kind = Some(kind);
+            }
+        }
+        self.entries[first_entry..].sort_by_key(|e| e.heading);
+        for id in first_entry..self.entries.len() {
+            let entry = &self.entries[id];
+            let keys = [
+                Some(title_key(&entry.title)),
+                strip_section_prefix(&entry.title).map(title_key),
+            ];
+            for key in keys.into_iter().flatten() {
+                let list = self.by_title.entry(key).or_default();
+                if !list.contains(&id) {
+                    list.push(id);
+                }
+            }
+            if let Some(path) = &chapter.source_path {
+                self.by_path.entry(path.clone()).or_default().push(id);
+            }
+        }
+        // Directive → entry, once the ids are final.
+        let ids: Vec<(usize, EntryId)> = (first_entry..self.entries.len())
+            .flat_map(|id| {
+                self.entries[id]
+                    .sources
+                    .iter()
+                    .filter_map(move |s| match s {
+                        MetaSource::Directive(di) => Some((*di, id)),
+                        MetaSource::Table(_) => None,
+                    })
+            })
+            .collect();
+        for (di, id) in ids {
+            self.entry_of_directive.insert((ci, di), id);
+        }
+    }
+
+    fn push_entry(
+        &mut self,
+        ci: usize,
+        scan: &Scan,
+        hi: usize,
+        sources: Vec<MetaSource>,
+        path_kind: Option<Kind>,
+    ) -> EntryId {
+        let heading = &scan.headings[hi];
+        let end = scan.headings[hi + 1..]
+            .iter()
+            .find(|h| h.level <= heading.level)
+            .map_or(usize::MAX, |h| h.span.start);
+        let mut kind = path_kind;
+        for s in &sources {
+            match s {
+                MetaSource::Directive(di) => {
+                    if let Ok(Directive {
+                        name: DirectiveName::Entry(k),
+                        ..
+                    }) = &scan.directives[*di].parsed
+                    {
+                        kind = Some(*k);
+                    }
+                }
+                MetaSource::Table(ti) => match table_shape(&scan.tables[*ti]) {
+                    Some(TableShape::StatusQuoStory) => kind = Some(Kind::StatusQuo),
+                    Some(TableShape::ShinyFutureStory) => kind = Some(Kind::ShinyFuture),
+                    _ => {}
+                },
+            }
+        }
+        // A directive states the kind outright; let it win over a table.
+        if let Some(k) = sources.iter().find_map(|s| match s {
+            MetaSource::Directive(di) => match &scan.directives[*di].parsed {
+                Ok(Directive {
+                    name: DirectiveName::Entry(k),
+                    ..
+                }) => Some(*k),
+                _ => None,
+            },
+            MetaSource::Table(_) => None,
+        }) {
+            kind = Some(k);
+        }
+        self.entries.push(Entry {
+            chapter: ci,
+            heading: hi,
+            kind,
+            title: heading.text.clone(),
+            anchor: heading.id.clone(),
+            extent: heading.span.start..end,
+            sources,
+        });
+        self.entries.len() - 1
+    }
+
+    /// Entries on one chapter, in order.
+    pub fn entries_in(&self, path: &str) -> &[EntryId] {
+        self.by_path.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// Resolves a reference written in a directive: a chapter path relative to
+    /// `src`, `path#anchor`, or a title.
+    pub fn resolve(&self, reference: &str, want: &[Kind]) -> Result<EntryId, Unresolved> {
+        let reference = reference.trim();
+        let looks_like_path = reference.ends_with(".md")
+            || reference.ends_with(".html")
+            || reference.contains(".md#")
+            || reference.contains(".html#")
+            || reference.starts_with('#');
+        let candidates: Vec<EntryId> = if looks_like_path {
+            let (path, anchor) = match reference.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (reference, None),
+            };
+            let path = normalize_chapter_path(path);
+            let on_page = self.entries_in(&path);
+            match anchor {
+                Some(a) => on_page
+                    .iter()
+                    .copied()
+                    .filter(|&id| self.entries[id].anchor == a)
+                    .collect(),
+                None => on_page.to_vec(),
+            }
+        } else {
+            let key = title_key(reference);
+            let mut found = self.by_title.get(&key).cloned().unwrap_or_default();
+            if found.is_empty() {
+                if let Some(stripped) = strip_section_prefix(reference) {
+                    found = self
+                        .by_title
+                        .get(&title_key(stripped))
+                        .cloned()
+                        .unwrap_or_default();
+                }
+            }
+            found
+        };
+        self.pick(candidates, want, reference)
+    }
+
+    fn pick(
+        &self,
+        candidates: Vec<EntryId>,
+        want: &[Kind],
+        reference: &str,
+    ) -> Result<EntryId, Unresolved> {
+        let matching: Vec<EntryId> = candidates
+            .iter()
+            .copied()
+            .filter(|&id| {
+                want.is_empty() || self.entries[id].kind.is_some_and(|k| want.contains(&k))
+            })
+            .collect();
+        match (matching.len(), candidates.first()) {
+            (1, _) => Ok(matching[0]),
+            (0, Some(&found)) => Err(Unresolved::WrongKind { found }),
+            (0, None) => Err(Unresolved::NotFound {
+                suggestions: self.suggest(reference, want),
+            }),
+            _ => Err(Unresolved::Ambiguous {
+                candidates: matching,
+            }),
+        }
+    }
+
+    /// Up to three titles close to `reference`, of the wanted kinds.
+    pub fn suggest(&self, reference: &str, want: &[Kind]) -> Vec<String> {
+        let titles: Vec<&str> = self
+            .entries
+            .iter()
+            .filter(|e| want.is_empty() || e.kind.is_some_and(|k| want.contains(&k)))
+            .map(|e| e.title.as_str())
+            .collect();
+        let key = title_key(reference);
+        let mut scored: Vec<(f64, &str)> = titles
+            .iter()
+            .map(|t| {
+                let tk = title_key(t);
+                let short = strip_section_prefix(t)
+                    .map(title_key)
+                    .unwrap_or_else(|| tk.clone());
+                let score = strsim::normalized_levenshtein(&key, &tk)
+                    .max(strsim::normalized_levenshtein(&key, &short))
+                    .max(if tk.contains(&key) && !key.is_empty() {
+                        0.7
+                    } else {
+                        0.0
+                    });
+                (score, *t)
+            })
+            .filter(|(s, _)| *s >= 0.4)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        scored.dedup_by(|a, b| a.1 == b.1);
+        scored
+            .into_iter()
+            .take(3)
+            .map(|(_, t)| t.to_string())
+            .collect()
+    }
+
+    /// Character entries whose name matches (case, emoji and punctuation ignored).
+    pub fn characters_named(&self, name: &str) -> Vec<EntryId> {
+        let key = title_key(name);
+        (0..self.entries.len())
+            .filter(|&id| {
+                let e = &self.entries[id];
+                e.kind == Some(Kind::Character)
+                    && (title_key(e.character_name()) == key || title_key(&e.title) == key)
+            })
+            .collect()
+    }
+
+    pub fn has_characters(&self) -> bool {
+        self.entries.iter().any(|e| e.kind == Some(Kind::Character))
+    }
+}
+
+/// The entry directive that makes up the whole paragraph at `span`, if any.
+fn entry_directive_in(scan: &Scan, span: Range<usize>) -> Option<usize> {
+    let di = scan
+        .directives
+        .iter()
+        .position(|f| f.span.start >= span.start && f.span.start < span.end)?;
+    let f = &scan.directives[di];
+    let is_entry = matches!(
+        f.parsed,
+        Ok(Directive {
+            name: DirectiveName::Entry(_),
+            ..
+        })
+    );
+    (is_entry && !f.escaped).then_some(di)
+}
+
+/// `./a/../b.html` → `b.md`; `index.html` and `README.md` stay as written.
+pub fn normalize_chapter_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut joined = parts.join("/");
+    if let Some(stem) = joined.strip_suffix(".html") {
+        joined = format!("{stem}.md");
+    }
+    joined
+}

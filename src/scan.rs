@@ -1,0 +1,350 @@
+//! One pulldown-cmark pass per chapter: headings with their mdBook ids, top-level
+//! blocks, tables with their cells and links, directives and the ranges where
+//! directives must not be expanded. Everything carries byte spans into the
+//! original text so later stages can splice instead of re-serialising.
+
+use crate::anchor::{parser_options, AnchorMaker, MdbookLine};
+use crate::directive::{self, Found};
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// How a chapter is parsed: as the running mdBook parses it.
+#[derive(Clone, Copy, Debug)]
+pub struct ParseSettings {
+    pub line: MdbookLine,
+    pub smart_punctuation: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// The whole heading, from its first `#` to its end.
+    pub span: Range<usize>,
+    /// The heading's text as a reader sees it (markup removed).
+    pub text: String,
+    /// The `id` mdBook gives it.
+    pub id: String,
+}
+
+/// A block at the top level of the chapter, in document order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub span: Range<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    Heading(usize),
+    Table(usize),
+    Paragraph,
+    Html,
+    Other,
+}
+
+/// A link as written: `[text](dest)`, `[text][label]`, `[label]` or `<dest>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub span: Range<usize>,
+    /// The resolved destination (reference links are resolved through the page's definitions).
+    pub dest: String,
+    pub text: String,
+    /// True for `[text][label]`, `[label][]` and `[label]`.
+    pub by_reference: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// The cell's content, without the surrounding pipes and spaces.
+    pub span: Range<usize>,
+    pub text: String,
+    pub links: Vec<Link>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub span: Range<usize>,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub span: Range<usize>,
+    pub header: Row,
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// The index of the column whose header matches `name` (case and markup ignored).
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        self.header.cells.iter().position(|c| {
+            let key = crate::text::title_key(&c.text);
+            names.iter().any(|n| crate::text::title_key(n) == key)
+        })
+    }
+
+    /// The header cells' comparison keys.
+    pub fn header_keys(&self) -> Vec<String> {
+        self.header
+            .cells
+            .iter()
+            .map(|c| crate::text::title_key(&c.text))
+            .collect()
+    }
+}
+
+/// Everything one chapter holds that the later stages need.
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    pub headings: Vec<Heading>,
+    pub blocks: Vec<Block>,
+    pub tables: Vec<Table>,
+    pub directives: Vec<Found>,
+    /// Link reference definitions by lowercased label.
+    pub link_defs: HashMap<String, String>,
+}
+
+impl Scan {
+    /// The top-level block that comes right after block `i`.
+    pub fn block_after(&self, i: usize) -> Option<&Block> {
+        self.blocks.get(i + 1)
+    }
+
+    /// The index of the top-level block that contains `offset`.
+    pub fn block_at(&self, offset: usize) -> Option<usize> {
+        let i = self.blocks.partition_point(|b| b.span.start <= offset);
+        i.checked_sub(1)
+            .filter(|&i| self.blocks[i].span.end > offset)
+    }
+}
+
+/// Quick test: can this chapter hold anything we act on? Used to skip the
+/// parse entirely for chapters that can't (most of a large non-vision book).
+pub fn may_need_scan(text: &str) -> bool {
+    text.contains(directive::OPEN) || text.contains('|')
+}
+
+/// Scans one chapter.
+pub fn scan(text: &str, settings: ParseSettings) -> Scan {
+    let parser = Parser::new_ext(
+        text,
+        parser_options(settings.line, settings.smart_punctuation),
+    );
+    let mut events = parser.into_offset_iter();
+    let mut out = Scan::default();
+    let mut anchors = AnchorMaker::new(settings.line);
+    let mut protected: Vec<Range<usize>> = Vec::new();
+
+    let mut depth = 0usize;
+    // Inline events of the heading or definition term being read.
+    let mut heading: Option<(u8, Range<usize>, Option<String>, Vec<Event>)> = None;
+    let mut term: Option<Vec<Event>> = None;
+    // The table being read, its current row, cell and link.
+    let mut table: Option<(Range<usize>, Vec<Row>)> = None;
+    let mut row: Option<Row> = None;
+    let mut cell: Option<Cell> = None;
+    let mut link: Option<Link> = None;
+    let mut html_block: Option<usize> = None;
+
+    for (event, range) in events.by_ref() {
+        if let Some((_, _, _, inline)) = heading.as_mut() {
+            if !matches!(event, Event::End(TagEnd::Heading(_))) {
+                inline.push(event.clone());
+            }
+        }
+        if let Some(inline) = term.as_mut() {
+            if !matches!(event, Event::End(TagEnd::DefinitionListTitle)) {
+                inline.push(event.clone());
+            }
+        }
+        match &event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let kind = match tag {
+                        Tag::Heading { .. } => BlockKind::Heading(out.headings.len()),
+                        Tag::Table(_) => BlockKind::Table(out.tables.len()),
+                        Tag::Paragraph => BlockKind::Paragraph,
+                        Tag::HtmlBlock => BlockKind::Html,
+                        _ => BlockKind::Other,
+                    };
+                    out.blocks.push(Block {
+                        kind,
+                        span: range.clone(),
+                    });
+                }
+                depth += 1;
+                match tag {
+                    Tag::Heading { level, id, .. } => {
+                        heading = Some((
+                            *level as u8,
+                            range.clone(),
+                            id.as_ref().map(|s| s.to_string()),
+                            Vec::new(),
+                        ));
+                    }
+                    Tag::DefinitionListTitle => term = Some(Vec::new()),
+                    Tag::CodeBlock(_) => protected.push(range.clone()),
+                    Tag::HtmlBlock => html_block = Some(range.start),
+                    Tag::Table(_) => table = Some((range.clone(), Vec::new())),
+                    Tag::TableHead | Tag::TableRow => {
+                        row = Some(Row {
+                            span: range.clone(),
+                            cells: Vec::new(),
+                        })
+                    }
+                    Tag::TableCell => {
+                        cell = Some(Cell {
+                            span: trim_cell(text, range.clone()),
+                            text: String::new(),
+                            links: Vec::new(),
+                        })
+                    }
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        ..
+                    } if cell.is_some() => {
+                        link = Some(Link {
+                            span: range.clone(),
+                            dest: dest_url.to_string(),
+                            text: String::new(),
+                            by_reference: matches!(
+                                link_type,
+                                LinkType::Reference
+                                    | LinkType::Collapsed
+                                    | LinkType::Shortcut
+                                    | LinkType::ReferenceUnknown
+                                    | LinkType::CollapsedUnknown
+                                    | LinkType::ShortcutUnknown
+                            ),
+                        })
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(tag_end) => {
+                depth = depth.saturating_sub(1);
+                match tag_end {
+                    TagEnd::Heading(_) => {
+                        if let Some((level, span, explicit, inline)) = heading.take() {
+                            let id = anchors.heading(&inline, explicit.as_deref());
+                            out.headings.push(Heading {
+                                level,
+                                span,
+                                text: plain_text(&inline),
+                                id,
+                            });
+                        }
+                    }
+                    TagEnd::DefinitionListTitle => {
+                        if let Some(inline) = term.take() {
+                            anchors.definition_term(&inline);
+                        }
+                    }
+                    TagEnd::HtmlBlock => {
+                        if let Some(start) = html_block.take() {
+                            push_comments(text, start..range.end, &mut protected);
+                        }
+                    }
+                    TagEnd::Link => {
+                        if let (Some(l), Some(c)) = (link.take(), cell.as_mut()) {
+                            c.links.push(l);
+                        }
+                    }
+                    TagEnd::TableCell => {
+                        if let (Some(c), Some(r)) = (cell.take(), row.as_mut()) {
+                            r.cells.push(c);
+                        }
+                    }
+                    TagEnd::TableHead | TagEnd::TableRow => {
+                        if let (Some(r), Some((_, rows))) = (row.take(), table.as_mut()) {
+                            rows.push(r);
+                        }
+                    }
+                    TagEnd::Table => {
+                        if let Some((span, mut rows)) = table.take() {
+                            if !rows.is_empty() {
+                                let header = rows.remove(0);
+                                out.tables.push(Table { span, header, rows });
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Code(code) => {
+                protected.push(range.clone());
+                push_text(&mut cell, &mut link, code);
+            }
+            Event::Text(t) => push_text(&mut cell, &mut link, t),
+            Event::SoftBreak | Event::HardBreak => push_text(&mut cell, &mut link, " "),
+            Event::InlineHtml(html) => {
+                if html.starts_with("<!--") {
+                    protected.push(range.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    out.link_defs = events
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| (label.to_lowercase(), def.dest.to_string()))
+        .collect();
+    protected.sort_by_key(|r| r.start);
+    out.directives = directive::find_all(text, &protected);
+    out
+}
+
+fn push_text(cell: &mut Option<Cell>, link: &mut Option<Link>, t: &str) {
+    if let Some(c) = cell.as_mut() {
+        c.text.push_str(t);
+    }
+    if let Some(l) = link.as_mut() {
+        l.text.push_str(t);
+    }
+}
+
+/// The plain text of inline events (what a reader sees, markup removed).
+pub fn plain_text(inline: &[Event]) -> String {
+    let mut s = String::new();
+    for e in inline {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// A table cell's range without the pipes and padding around it.
+fn trim_cell(text: &str, range: Range<usize>) -> Range<usize> {
+    let slice = &text[range.clone()];
+    let slice_trimmed_start = slice.trim_start_matches(|c: char| c == '|' || c.is_whitespace());
+    let start = range.start + (slice.len() - slice_trimmed_start.len());
+    let trimmed = slice_trimmed_start.trim_end_matches(|c: char| c.is_whitespace());
+    let mut end = start + trimmed.len();
+    // A trailing unescaped pipe belongs to the row, not the cell.
+    if text[start..end].ends_with('|') && !text[start..end].ends_with("\\|") {
+        end -= 1;
+        end = start + text[start..end].trim_end().len();
+    }
+    start..end.max(start)
+}
+
+/// Adds the `<!-- ... -->` comments inside an HTML block to the protected ranges.
+fn push_comments(text: &str, block: Range<usize>, protected: &mut Vec<Range<usize>>) {
+    let mut from = block.start;
+    while let Some(open) = text[from..block.end].find("<!--").map(|i| i + from) {
+        let close = text[open + 4..]
+            .find("-->")
+            .map_or(text.len(), |i| open + 4 + i + 3);
+        protected.push(open..close);
+        from = close.min(block.end);
+        if from >= block.end {
+            break;
+        }
+    }
+}
