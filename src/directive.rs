@@ -180,7 +180,7 @@ fn parse_at(text: &str, start: usize) -> (usize, Result<Directive, DirectiveErro
         text,
         pos: start + OPEN.len(),
     };
-    let mut words: Vec<(Option<(String, Range<usize>)>, String, Range<usize>)> = Vec::new();
+    let mut words: Vec<Word> = Vec::new();
     loop {
         lexer.skip_space();
         if lexer.rest().starts_with("}}") {
@@ -483,7 +483,8 @@ mod tests {
         let f = one(r"\{{#vision x}}");
         assert!(f.escaped);
         assert_eq!(f.span, 0..14);
-        assert!(find_all("`{{#vision x}}`", &[0..15]).is_empty());
+        let code = std::iter::once(0..15).collect::<Vec<_>>();
+        assert!(find_all("`{{#vision x}}`", &code).is_empty());
         assert!(find_all("{{#visionary}}", &[]).is_empty());
     }
 

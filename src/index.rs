@@ -499,3 +499,158 @@ pub fn normalize_chapter_path(path: &str) -> String {
     }
     joined
 }
+
+/// Where a link written in a chapter lands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Outside the book (a URL with a scheme), not checked.
+    External,
+    /// A heading that is an entry.
+    Entry(EntryId),
+    /// A chapter, or a heading on it that is not an entry.
+    Chapter(usize),
+    /// No chapter at that path; the closest chapter path, if any.
+    MissingChapter {
+        path: String,
+        closest: Option<String>,
+    },
+    /// The chapter exists but has no such anchor; the closest anchor, if any.
+    MissingAnchor {
+        chapter: usize,
+        anchor: String,
+        closest: Option<String>,
+    },
+}
+
+/// Whether a link leaves the book (it has a URL scheme or is protocol-relative).
+pub fn is_external(dest: &str) -> bool {
+    dest.starts_with("//")
+        || dest.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+        })
+}
+
+/// The directory part of a chapter path (`a/b.md` → `a/`).
+pub fn chapter_dir(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..=i])
+}
+
+impl Index {
+    /// Finds a chapter by a normalised path (`.md`), accepting `index.md` for a README.md.
+    pub fn chapter_at(&self, chapters: &[ChapterInfo], path: &str) -> Option<usize> {
+        if let Some(&ci) = self.chapter_by_path.get(path) {
+            return Some(ci);
+        }
+        chapters
+            .iter()
+            .position(|c| c.path.as_deref() == Some(path) && c.source_path.is_some())
+            .or_else(|| {
+                let (dir, file) = path.rsplit_once('/').map_or(("", path), |(d, f)| (d, f));
+                if file.eq_ignore_ascii_case("index.md") {
+                    let readme = if dir.is_empty() {
+                        "README.md".to_string()
+                    } else {
+                        format!("{dir}/README.md")
+                    };
+                    self.chapter_by_path.get(&readme).copied()
+                } else {
+                    None
+                }
+            })
+    }
+
+    /// Resolves a link destination written in chapter `from`.
+    pub fn resolve_link(&self, chapters: &[ChapterInfo], from: usize, dest: &str) -> LinkTarget {
+        let dest = dest.trim();
+        if is_external(dest) {
+            return LinkTarget::External;
+        }
+        let (path, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (dest, None),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        let ci = if path.is_empty() {
+            from
+        } else {
+            let base = chapters[from]
+                .source_path
+                .as_deref()
+                .map(chapter_dir)
+                .unwrap_or("");
+            let joined = if let Some(abs) = path.strip_prefix('/') {
+                abs.to_string()
+            } else {
+                format!("{base}{path}")
+            };
+            let normalized = normalize_chapter_path(&percent_decode(&joined));
+            match self.chapter_at(chapters, &normalized) {
+                Some(ci) => ci,
+                None => {
+                    let known: Vec<&str> =
+                        self.chapter_by_path.keys().map(String::as_str).collect();
+                    let mut known = known;
+                    known.sort_unstable();
+                    return LinkTarget::MissingChapter {
+                        closest: crate::text::closest(&normalized, known, 1)
+                            .first()
+                            .map(|s| s.to_string()),
+                        path: normalized,
+                    };
+                }
+            }
+        };
+        let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
+            return match self.entries_in(chapters[ci].source_path.as_deref().unwrap_or("")) {
+                [only] if self.entries[*only].extent.end == usize::MAX => LinkTarget::Entry(*only),
+                _ => LinkTarget::Chapter(ci),
+            };
+        };
+        let anchor = percent_decode(anchor);
+        let Some(scan) = &chapters[ci].scan else {
+            return LinkTarget::Chapter(ci);
+        };
+        if !scan.headings.iter().any(|h| h.id == anchor) {
+            let ids: Vec<&str> = scan.headings.iter().map(|h| h.id.as_str()).collect();
+            return LinkTarget::MissingAnchor {
+                chapter: ci,
+                closest: crate::text::closest(&anchor, ids, 1)
+                    .first()
+                    .map(|s| s.to_string()),
+                anchor,
+            };
+        }
+        let path = chapters[ci].source_path.as_deref().unwrap_or("");
+        match self
+            .entries_in(path)
+            .iter()
+            .find(|&&id| self.entries[id].anchor == anchor)
+        {
+            Some(&id) => LinkTarget::Entry(id),
+            None => LinkTarget::Chapter(ci),
+        }
+    }
+}
+
+/// Decodes `%XX` escapes in a link (invalid ones stay as written).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod directive;
 pub mod index;
 pub mod model;
+pub mod relations;
 pub mod render;
 pub mod scan;
 pub mod text;
@@ -38,6 +39,7 @@ pub struct Analysis<'a> {
     pub texts: Vec<&'a str>,
     pub chapters: Vec<ChapterInfo>,
     pub index: Index,
+    pub relations: relations::Relations,
     pub config: &'a Config,
     pub settings: ParseSettings,
 }
@@ -91,15 +93,18 @@ pub fn process_chapters(
                     .or_else(|| source_path.clone()),
                 source_path,
                 display_path,
-                scan: scan::may_need_scan(&c.content).then(|| scan::scan(&c.content, settings)),
+                // Every chapter is scanned: links into it need its heading ids.
+                scan: Some(scan::scan(&c.content, settings)),
             }
         })
         .collect();
     let index = Index::build(&infos, config);
+    let relations = relations::Relations::build(&index, &infos);
     let analysis = Analysis {
         texts,
         chapters: infos,
         index,
+        relations,
         config,
         settings,
     };

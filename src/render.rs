@@ -4,10 +4,13 @@
 
 use crate::config::Config;
 use crate::directive::{Directive, DirectiveName, Found};
+use crate::index::EntryId;
 use crate::index::{table_shape, TableShape};
 use crate::model::Kind;
+use crate::relations::{is_placeholder_partner, Story, StorySource};
 use crate::scan::Scan;
 use crate::text::escape_cell;
+use crate::text::escape_url;
 use crate::Analysis;
 use std::ops::Range;
 
@@ -46,16 +49,29 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
             continue;
         };
         let rendered = match directive.name {
-            DirectiveName::Entry(kind) => {
-                if !a.index.entry_of_directive.contains_key(&(ci, di)) {
+            DirectiveName::Entry(_) => {
+                let Some(&id) = a.index.entry_of_directive.get(&(ci, di)) else {
                     continue;
-                }
-                entry_tables(a.config, kind, directive)
+                };
+                entry_tables(a, ci, id, directive)
             }
             // Later stages add the overviews; until then the text stays as written.
             _ => continue,
         };
         edits.push(block_edit(text, found, scan, rendered));
+    }
+    for (id, story) in a.relations.stories.iter().enumerate() {
+        match story {
+            Some(
+                story @ Story {
+                    source: StorySource::Table(ti),
+                    ..
+                },
+            ) if a.index.entries[id].chapter == ci => {
+                edits.extend(story_table_edits(a, ci, id, story, &scan.tables[*ti]));
+            }
+            _ => {}
+        }
     }
     for table in &scan.tables {
         if table_shape(table) == Some(TableShape::StatusOwner) {
@@ -74,7 +90,8 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
 }
 
 /// The markdown tables an entry directive stands for.
-fn entry_tables(config: &Config, kind: Kind, d: &Directive) -> Vec<String> {
+fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<String> {
+    let config = a.config;
     let mut tables = Vec::new();
     let status = d.value("status").map(|s| {
         config
@@ -88,8 +105,176 @@ fn entry_tables(config: &Config, kind: Kind, d: &Directive) -> Vec<String> {
             &[vec![status.unwrap_or_default(), people(config, &owners)]],
         ));
     }
-    let _ = kind;
+    if let Some(story) = &a.relations.stories[id] {
+        let partner_header = match story.kind {
+            Kind::StatusQuo => "Shiny Future",
+            _ => "Status quo",
+        };
+        let character = story
+            .character
+            .as_ref()
+            .map_or(String::new(), |r| match r.target {
+                Ok(c) => link(&r.written.text, &link_to(a, ci, c)),
+                Err(_) => escape_cell(&r.written.text),
+            });
+        let partners = partners_cell(a, ci, &a.relations.partners[id]);
+        let assigned: Vec<&str> = story.assigned.iter().map(String::as_str).collect();
+        let assigned = if assigned.is_empty() {
+            volunteer(a, ci)
+        } else {
+            people(config, &assigned)
+        };
+        tables.push(table(
+            &["Character", partner_header, "Assigned To"],
+            &[vec![character, partners, assigned]],
+        ));
+    }
     tables
+}
+
+fn partners_cell(a: &Analysis, ci: usize, partners: &[EntryId]) -> String {
+    if partners.is_empty() {
+        return "not yet written".to_string();
+    }
+    partners
+        .iter()
+        .map(|&p| link(&a.index.entries[p].title, &link_to(a, ci, p)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "✋ Volunteer wanted ✋", linked to the configured page (a path relative
+/// to `src`, optionally with `#anchor`) relative to the linking chapter.
+fn volunteer(a: &Analysis, ci: usize) -> String {
+    match &a.config.volunteer_link {
+        Some(target) if crate::index::is_external(target) => {
+            format!("✋ [Volunteer wanted]({}) ✋", escape_url(target))
+        }
+        Some(target) => {
+            let from = a.chapters[ci].source_path.as_deref().unwrap_or("");
+            let (path, anchor) = target
+                .split_once('#')
+                .map_or((target.as_str(), None), |(p, a)| (p, Some(a)));
+            let mut dest = relative_path(from, path.trim_start_matches("./"));
+            if let Some(anchor) = anchor {
+                dest = format!("{dest}#{anchor}");
+            }
+            format!("✋ [Volunteer wanted]({}) ✋", escape_url(&dest))
+        }
+        None => "✋ Volunteer wanted ✋".to_string(),
+    }
+}
+
+/// `[text](dest)` with the text escaped for a table cell.
+pub fn link(text: &str, dest: &str) -> String {
+    format!("[{}]({})", escape_cell(text), escape_url(dest))
+}
+
+/// A link from chapter `from` to an entry: relative path (`.md`, so mdBook
+/// rewrites it) and the entry's anchor; `#anchor` on the same page.
+pub fn link_to(a: &Analysis, from: usize, id: EntryId) -> String {
+    let entry = &a.index.entries[id];
+    let whole_page = entry.extent.end == usize::MAX && entry.heading == 0;
+    let target = &a.chapters[entry.chapter];
+    if entry.chapter == from {
+        return format!("#{}", entry.anchor);
+    }
+    let to = rendered_path(target);
+    let from_path = a.chapters[from].source_path.as_deref().unwrap_or("");
+    let rel = relative_path(from_path, &to);
+    if whole_page {
+        rel
+    } else {
+        format!("{rel}#{}", entry.anchor)
+    }
+}
+
+/// Where mdBook serves a chapter from, as an `.md` path: README.md becomes index.md.
+fn rendered_path(c: &crate::index::ChapterInfo) -> String {
+    let path = c.path.as_deref().or(c.source_path.as_deref()).unwrap_or("");
+    match path.rsplit_once('/') {
+        Some((dir, file)) if file.eq_ignore_ascii_case("README.md") => format!("{dir}/index.md"),
+        None if path.eq_ignore_ascii_case("README.md") => "index.md".to_string(),
+        _ => path.to_string(),
+    }
+}
+
+/// The path from the directory of `from` to `to` (both relative to `src`).
+pub fn relative_path(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect::<Vec<_>>();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut parts: Vec<&str> = vec![".."; from_dirs.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
+/// Edits that complete a hand-written story table: plain names become links,
+/// missing back-links are added, everything else stays as written.
+fn story_table_edits(
+    a: &Analysis,
+    ci: usize,
+    id: EntryId,
+    story: &Story,
+    t: &crate::scan::Table,
+) -> Vec<Edit> {
+    let text = a.texts[ci];
+    let mut edits = Vec::new();
+    let Some(row) = t.rows.first() else {
+        return edits;
+    };
+    if let Some(r) = &story.character {
+        if let (Ok(c), None) = (&r.target, &r.written.link) {
+            edits.push(Edit {
+                span: r.written.span.clone(),
+                text: link(&r.written.text, &link_to(a, ci, *c)),
+            });
+        }
+    }
+    if let Some(cell) = row.cells.get(1) {
+        let mut present = Vec::new();
+        for r in &story.partners {
+            if let Ok(p) = r.target {
+                present.push(p);
+                if r.written.link.is_none() {
+                    edits.push(Edit {
+                        span: r.written.span.clone(),
+                        text: link(&a.index.entries[p].title, &link_to(a, ci, p)),
+                    });
+                }
+            }
+        }
+        let missing: Vec<EntryId> = a.relations.partners[id]
+            .iter()
+            .copied()
+            .filter(|p| !present.contains(p))
+            .collect();
+        if !missing.is_empty() {
+            if present.is_empty() && is_placeholder_partner(&cell.text) {
+                edits.push(Edit {
+                    span: cell.span.clone(),
+                    text: partners_cell(a, ci, &missing),
+                });
+            } else {
+                let added = partners_cell(a, ci, &missing);
+                edits.push(Edit {
+                    span: cell.span.end..cell.span.end,
+                    text: format!(", {added}"),
+                });
+            }
+        }
+    }
+    if let Some(cell) = row.cells.get(2) {
+        let links: Vec<Range<usize>> = cell.links.iter().map(|l| l.span.clone()).collect();
+        edits.extend(owner_links(a.config, text, cell.span.clone(), &links));
+    }
+    edits
 }
 
 /// A markdown table; cells must already be escaped.

@@ -119,11 +119,8 @@ impl Scan {
     }
 }
 
-/// Quick test: can this chapter hold anything we act on? Used to skip the
-/// parse entirely for chapters that can't (most of a large non-vision book).
-pub fn may_need_scan(text: &str) -> bool {
-    text.contains(directive::OPEN) || text.contains('|')
-}
+/// A heading being read: level, span, explicit id and inline events so far.
+type OpenHeading<'a> = (u8, Range<usize>, Option<String>, Vec<Event<'a>>);
 
 /// Scans one chapter.
 pub fn scan(text: &str, settings: ParseSettings) -> Scan {
@@ -138,7 +135,7 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
 
     let mut depth = 0usize;
     // Inline events of the heading or definition term being read.
-    let mut heading: Option<(u8, Range<usize>, Option<String>, Vec<Event>)> = None;
+    let mut heading: Option<OpenHeading> = None;
     let mut term: Option<Vec<Event>> = None;
     // The table being read, its current row, cell and link.
     let mut table: Option<(Range<usize>, Vec<Row>)> = None;
@@ -279,10 +276,8 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
             }
             Event::Text(t) => push_text(&mut cell, &mut link, t),
             Event::SoftBreak | Event::HardBreak => push_text(&mut cell, &mut link, " "),
-            Event::InlineHtml(html) => {
-                if html.starts_with("<!--") {
-                    protected.push(range.clone());
-                }
+            Event::InlineHtml(html) if html.starts_with("<!--") => {
+                protected.push(range.clone());
             }
             _ => {}
         }

@@ -2,6 +2,7 @@
 
 mod directives;
 mod status;
+mod stories;
 
 use crate::diag::Reporter;
 use crate::Analysis;
@@ -10,4 +11,5 @@ use crate::Analysis;
 pub fn run(a: &Analysis, reporter: &mut Reporter) {
     directives::check(a, reporter);
     status::check(a, reporter);
+    stories::check(a, reporter);
 }

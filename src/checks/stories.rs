@@ -1,0 +1,116 @@
+//! Story references: partners and characters that do not resolve, resolve to
+//! several entries or to the wrong kind, and links that do not land.
+
+use crate::diag::{
+    Draft, Reporter, AMBIGUOUS_REFERENCE, BROKEN_LINK, UNRESOLVED_REFERENCE, WRONG_KIND,
+};
+use crate::index::{LinkTarget, Unresolved};
+use crate::model::Kind;
+use crate::relations::{partner_kind, RefError, Reference, StorySource};
+use crate::Analysis;
+
+pub fn check(a: &Analysis, reporter: &mut Reporter) {
+    for (id, story) in a.relations.stories.iter().enumerate() {
+        let Some(story) = story else { continue };
+        let ci = a.index.entries[id].chapter;
+        let from_directive = matches!(story.source, StorySource::Directive(_));
+        let want = partner_kind(story.kind);
+        for r in &story.partners {
+            report_reference(a, reporter, ci, r, want, from_directive);
+        }
+        if let Some(r) = &story.character {
+            report_reference(a, reporter, ci, r, Some(Kind::Character), from_directive);
+        }
+    }
+}
+
+/// Reports one reference's problem. Plain text in hand-written tables that
+/// names nothing is left alone: it may be a story not written yet.
+pub fn report_reference(
+    a: &Analysis,
+    reporter: &mut Reporter,
+    ci: usize,
+    r: &Reference,
+    want: Option<Kind>,
+    from_directive: bool,
+) {
+    let file = a.source(ci);
+    let what = want.map_or("entry", Kind::describe);
+    let draft = match &r.target {
+        Ok(_) | Err(RefError::NoCharacters) | Err(RefError::NotAnEntry) => return,
+        Err(RefError::BrokenLink(target)) => broken_link(a, r, target),
+        Err(RefError::Unresolved(_)) if !from_directive => return,
+        Err(RefError::Unresolved(Unresolved::NotFound { suggestions })) => {
+            let mut d = Draft::new(
+                UNRESOLVED_REFERENCE,
+                format!("no {what} is called \"{}\"", r.written.text),
+            );
+            for s in suggestions {
+                d = d.help(format!("did you mean \"{s}\"?"));
+            }
+            d
+        }
+        Err(RefError::Unresolved(Unresolved::Ambiguous { candidates })) => {
+            let mut d = Draft::new(
+                AMBIGUOUS_REFERENCE,
+                format!("\"{}\" names {} entries", r.written.text, candidates.len()),
+            );
+            for &c in candidates {
+                let e = &a.index.entries[c];
+                d = d.help(format!(
+                    "could be \"{}\" in {}#{}",
+                    e.title, a.chapters[e.chapter].display_path, e.anchor
+                ));
+            }
+            d.help("name it by `path.md#anchor` to pick one")
+        }
+        Err(RefError::Unresolved(Unresolved::WrongKind { found })) => {
+            let e = &a.index.entries[*found];
+            Draft::new(
+                WRONG_KIND,
+                format!(
+                    "\"{}\" is a {}, not a {what}",
+                    e.title,
+                    e.kind.map_or("heading without a kind", Kind::describe)
+                ),
+            )
+            .help(format!(
+                "it is in {}#{}",
+                a.chapters[e.chapter].display_path, e.anchor
+            ))
+        }
+    };
+    reporter.report(&file, r.written.span.clone(), draft);
+}
+
+pub fn broken_link(a: &Analysis, r: &Reference, target: &LinkTarget) -> Draft {
+    let dest = r.written.link.as_deref().unwrap_or(&r.written.text);
+    match target {
+        LinkTarget::MissingChapter { path, closest } => {
+            let d = Draft::new(
+                BROKEN_LINK,
+                format!("link `{dest}` points to `{path}`, which is not a chapter of this book"),
+            );
+            match closest {
+                Some(c) => d.help(format!("the closest chapter is `{c}`")),
+                None => d,
+            }
+        }
+        LinkTarget::MissingAnchor {
+            chapter,
+            anchor,
+            closest,
+        } => {
+            let path = a.chapters[*chapter].source_path.as_deref().unwrap_or("");
+            let d = Draft::new(
+                BROKEN_LINK,
+                format!("link `{dest}`: `{path}` has no heading with id `{anchor}`"),
+            );
+            match closest {
+                Some(c) => d.help(format!("the closest heading id there is `#{c}`")),
+                None => d,
+            }
+        }
+        _ => Draft::new(BROKEN_LINK, format!("link `{dest}` does not land")),
+    }
+}

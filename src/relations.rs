@@ -1,0 +1,278 @@
+//! Stories as written and as resolved: each story's character, partners
+//! (status quo ↔ shiny future) and assignees, from its directive or its
+//! hand-written table, and the partner relation made symmetric.
+
+use crate::directive::DirectiveName;
+use crate::index::{
+    table_shape, ChapterInfo, EntryId, Index, LinkTarget, MetaSource, TableShape, Unresolved,
+};
+use crate::model::Kind;
+use crate::scan::{Cell, Table};
+use crate::text::title_key;
+use std::ops::Range;
+
+/// A reference as written: a directive value, a link in a cell, or a cell's plain text.
+#[derive(Clone, Debug)]
+pub struct Written {
+    pub text: String,
+    pub span: Range<usize>,
+    /// The destination, when it was written as a link.
+    pub link: Option<String>,
+}
+
+/// Why a reference does not land on an entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefError {
+    /// A directive value or plain cell text that names no single entry.
+    Unresolved(Unresolved),
+    /// A link to a chapter or anchor that does not exist.
+    BrokenLink(LinkTarget),
+    /// A link that lands somewhere that is not an entry of the wanted kind.
+    NotAnEntry,
+    /// `character=` in a book that has no character entries: plain text is fine.
+    NoCharacters,
+}
+
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub written: Written,
+    pub target: Result<EntryId, RefError>,
+}
+
+/// Where a story's metadata lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorySource {
+    Directive(usize),
+    /// A hand-written table and the index of its (first) body row.
+    Table(usize),
+}
+
+#[derive(Clone, Debug)]
+pub struct Story {
+    pub source: StorySource,
+    pub kind: Kind,
+    pub character: Option<Reference>,
+    pub partners: Vec<Reference>,
+    /// Assignees as written (directive values); tables keep their cell.
+    pub assigned: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Relations {
+    /// The story metadata of each entry, by entry id.
+    pub stories: Vec<Option<Story>>,
+    /// Each story's partners in both directions, in book order.
+    pub partners: Vec<Vec<EntryId>>,
+}
+
+/// The kind a story's partners must have.
+pub fn partner_kind(kind: Kind) -> Option<Kind> {
+    match kind {
+        Kind::StatusQuo => Some(Kind::ShinyFuture),
+        Kind::ShinyFuture => Some(Kind::StatusQuo),
+        _ => None,
+    }
+}
+
+/// Cell texts that mean "no partner yet".
+pub fn is_placeholder_partner(text: &str) -> bool {
+    matches!(
+        title_key(text).as_str(),
+        "" | "not yet written" | "none" | "tbd" | "n a" | "todo"
+    )
+}
+
+impl Relations {
+    pub fn build(index: &Index, chapters: &[ChapterInfo]) -> Relations {
+        let mut stories: Vec<Option<Story>> = vec![None; index.entries.len()];
+        for (id, entry) in index.entries.iter().enumerate() {
+            let Some(scan) = &chapters[entry.chapter].scan else {
+                continue;
+            };
+            let Some(kind) = entry.kind.filter(|k| partner_kind(*k).is_some()) else {
+                continue;
+            };
+            let story = entry
+                .sources
+                .iter()
+                .find_map(|s| match s {
+                    MetaSource::Directive(di) => match &scan.directives[*di].parsed {
+                        Ok(d) if matches!(d.name, DirectiveName::Entry(_)) => {
+                            Some(from_directive(index, *di, d, kind))
+                        }
+                        _ => None,
+                    },
+                    MetaSource::Table(_) => None,
+                })
+                .or_else(|| {
+                    entry
+                        .tables(scan)
+                        .find_map(|(ti, t)| from_table(index, chapters, entry.chapter, ti, t, kind))
+                });
+            stories[id] = story;
+        }
+        let mut partners: Vec<Vec<EntryId>> = vec![Vec::new(); index.entries.len()];
+        for (id, story) in stories.iter().enumerate() {
+            let Some(story) = story else { continue };
+            let want = partner_kind(story.kind);
+            for r in &story.partners {
+                if let Ok(other) = r.target {
+                    if index.entries[other].kind == want && other != id {
+                        partners[id].push(other);
+                        partners[other].push(id);
+                    }
+                }
+            }
+        }
+        for list in &mut partners {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Relations { stories, partners }
+    }
+}
+
+fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kind: Kind) -> Story {
+    let want = partner_kind(kind).into_iter().collect::<Vec<_>>();
+    let key = if kind == Kind::StatusQuo {
+        "future"
+    } else {
+        "status-quo"
+    };
+    let partners = d
+        .values(key)
+        .map(|arg| Reference {
+            written: Written {
+                text: arg.value.clone(),
+                span: arg.span.clone(),
+                link: None,
+            },
+            target: index
+                .resolve(&arg.value, &want)
+                .map_err(RefError::Unresolved),
+        })
+        .collect();
+    let character = d.value("character").map(|arg| Reference {
+        written: Written {
+            text: arg.value.clone(),
+            span: arg.span.clone(),
+            link: None,
+        },
+        target: resolve_character(index, &arg.value),
+    });
+    Story {
+        source: StorySource::Directive(di),
+        kind,
+        character,
+        partners,
+        assigned: d.values("assigned").map(|a| a.value.clone()).collect(),
+    }
+}
+
+pub fn resolve_character(index: &Index, name: &str) -> Result<EntryId, RefError> {
+    if !index.has_characters() {
+        return Err(RefError::NoCharacters);
+    }
+    match index.characters_named(name).as_slice() {
+        [one] => Ok(*one),
+        [] => Err(RefError::Unresolved(Unresolved::NotFound {
+            suggestions: index.suggest(name, &[Kind::Character]),
+        })),
+        many => Err(RefError::Unresolved(Unresolved::Ambiguous {
+            candidates: many.to_vec(),
+        })),
+    }
+}
+
+fn from_table(
+    index: &Index,
+    chapters: &[ChapterInfo],
+    ci: usize,
+    ti: usize,
+    table: &Table,
+    kind: Kind,
+) -> Option<Story> {
+    let shape = table_shape(table)?;
+    let expected = match kind {
+        Kind::StatusQuo => TableShape::StatusQuoStory,
+        _ => TableShape::ShinyFutureStory,
+    };
+    if shape != expected {
+        return None;
+    }
+    let row = table.rows.first()?;
+    let want = partner_kind(kind);
+    let character = row.cells.first().and_then(|cell| {
+        cell_refs(index, chapters, ci, cell, |text| {
+            resolve_character(index, text)
+        })
+        .into_iter()
+        .next()
+    });
+    let partners = row
+        .cells
+        .get(1)
+        .map(|cell| {
+            cell_refs(index, chapters, ci, cell, |text| {
+                if is_placeholder_partner(text) {
+                    Err(RefError::NotAnEntry)
+                } else {
+                    index
+                        .resolve(text, &want.into_iter().collect::<Vec<_>>())
+                        .map_err(RefError::Unresolved)
+                }
+            })
+        })
+        .unwrap_or_default();
+    Some(Story {
+        source: StorySource::Table(ti),
+        kind,
+        character,
+        partners,
+        assigned: Vec::new(),
+    })
+}
+
+/// The references in a hand-written cell: its links, or else its plain text.
+fn cell_refs(
+    index: &Index,
+    chapters: &[ChapterInfo],
+    ci: usize,
+    cell: &Cell,
+    plain: impl Fn(&str) -> Result<EntryId, RefError>,
+) -> Vec<Reference> {
+    if cell.links.is_empty() {
+        let text = cell.text.trim();
+        if text.is_empty() {
+            return Vec::new();
+        }
+        return vec![Reference {
+            written: Written {
+                text: text.to_string(),
+                span: cell.span.clone(),
+                link: None,
+            },
+            target: plain(text),
+        }];
+    }
+    cell.links
+        .iter()
+        .map(|link| {
+            let target = match index.resolve_link(chapters, ci, &link.dest) {
+                LinkTarget::Entry(id) => Ok(id),
+                t @ (LinkTarget::MissingChapter { .. } | LinkTarget::MissingAnchor { .. }) => {
+                    Err(RefError::BrokenLink(t))
+                }
+                LinkTarget::External | LinkTarget::Chapter(_) => Err(RefError::NotAnEntry),
+            };
+            Reference {
+                written: Written {
+                    text: link.text.clone(),
+                    span: link.span.clone(),
+                    link: Some(link.dest.clone()),
+                },
+                target,
+            }
+        })
+        .collect()
+}
