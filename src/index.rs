@@ -43,6 +43,11 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The title as links show it: without a "Status quo stories:"-style prefix.
+    pub fn display_title(&self) -> &str {
+        strip_section_prefix(&self.title).unwrap_or(&self.title)
+    }
+
     /// The character's name, for a character entry: the heading before `:`.
     pub fn character_name(&self) -> &str {
         self.title.split(':').next().unwrap_or(&self.title).trim()
@@ -411,40 +416,35 @@ impl Index {
         }
     }
 
-    /// Up to three titles close to `reference`, of the wanted kinds.
+    /// Up to three titles close to `reference`, of the wanted kinds
+    /// (characters are suggested by name).
     pub fn suggest(&self, reference: &str, want: &[Kind]) -> Vec<String> {
-        let titles: Vec<&str> = self
+        let key = title_key(reference);
+        let mut scored: Vec<(f64, &str)> = self
             .entries
             .iter()
             .filter(|e| want.is_empty() || e.kind.is_some_and(|k| want.contains(&k)))
-            .map(|e| e.title.as_str())
-            .collect();
-        let key = title_key(reference);
-        let mut scored: Vec<(f64, &str)> = titles
-            .iter()
-            .map(|t| {
-                let tk = title_key(t);
-                let short = strip_section_prefix(t)
-                    .map(title_key)
-                    .unwrap_or_else(|| tk.clone());
-                let score = strsim::normalized_levenshtein(&key, &tk)
-                    .max(strsim::normalized_levenshtein(&key, &short))
-                    .max(if tk.contains(&key) && !key.is_empty() {
-                        0.7
-                    } else {
-                        0.0
-                    });
-                (score, *t)
+            .map(|e| {
+                let shown = if e.kind == Some(Kind::Character) {
+                    e.character_name()
+                } else {
+                    e.display_title()
+                };
+                let score = [e.title.as_str(), shown]
+                    .iter()
+                    .map(|t| {
+                        let tk = title_key(t);
+                        let contained = !key.is_empty() && tk.contains(&key);
+                        strsim::normalized_levenshtein(&key, &tk).max(if contained { 0.7 } else { 0.0 })
+                    })
+                    .fold(0.0, f64::max);
+                (score, shown)
             })
             .filter(|(s, _)| *s >= 0.4)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
         scored.dedup_by(|a, b| a.1 == b.1);
-        scored
-            .into_iter()
-            .take(3)
-            .map(|(_, t)| t.to_string())
-            .collect()
+        scored.into_iter().take(3).map(|(_, t)| t.to_string()).collect()
     }
 
     /// Character entries whose name matches (case, emoji and punctuation ignored).

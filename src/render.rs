@@ -55,6 +55,13 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
                 };
                 entry_tables(a, ci, id, directive)
             }
+            DirectiveName::RoadmapKey => {
+                vec![crate::roadmap::key_table(&crate::roadmap::key_for_page(
+                    a, ci,
+                ))]
+            }
+            DirectiveName::Roadmap => crate::roadmap::roadmap_blocks(a, ci),
+            DirectiveName::FaqReport => crate::faq::report_blocks(a, ci),
             // Later stages add the overviews; until then the text stays as written.
             _ => continue,
         };
@@ -73,6 +80,8 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
             _ => {}
         }
     }
+    edits.extend(crate::roadmap::table_edits(a, ci, scan));
+    edits.extend(crate::faq::gap_edits(a, ci, scan));
     for table in &scan.tables {
         if table_shape(table) == Some(TableShape::StatusOwner) {
             if let Some(col) = table.column(&["owner", "owners"]) {
@@ -138,7 +147,7 @@ fn partners_cell(a: &Analysis, ci: usize, partners: &[EntryId]) -> String {
     }
     partners
         .iter()
-        .map(|&p| link(&a.index.entries[p].title, &link_to(a, ci, p)))
+        .map(|&p| link(a.index.entries[p].display_title(), &link_to(a, ci, p)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -245,7 +254,7 @@ fn story_table_edits(
                 if r.written.link.is_none() {
                     edits.push(Edit {
                         span: r.written.span.clone(),
-                        text: link(&a.index.entries[p].title, &link_to(a, ci, p)),
+                        text: link(a.index.entries[p].display_title(), &link_to(a, ci, p)),
                     });
                 }
             }
@@ -318,7 +327,7 @@ fn is_handle(s: &str) -> bool {
 }
 
 /// Links each bare `@name` in a hand-written cell, leaving links and all other text as written.
-fn owner_links(
+pub(crate) fn owner_links(
     config: &Config,
     text: &str,
     cell: Range<usize>,

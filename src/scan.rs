@@ -103,6 +103,8 @@ pub struct Scan {
     pub directives: Vec<Found>,
     /// Link reference definitions by lowercased label.
     pub link_defs: HashMap<String, String>,
+    /// List items, text runs and `<details>` tags, for finding FAQ questions and answers.
+    pub outline: Outline,
 }
 
 impl Scan {
@@ -144,7 +146,9 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
     let mut link: Option<Link> = None;
     let mut html_block: Option<usize> = None;
 
+    let mut outline = OutlineRecorder::default();
     for (event, range) in events.by_ref() {
+        outline.event(text, &event, &range);
         if let Some((_, _, _, inline)) = heading.as_mut() {
             if !matches!(event, Event::End(TagEnd::Heading(_))) {
                 inline.push(event.clone());
@@ -287,6 +291,7 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
         .iter()
         .map(|(label, def)| (label.to_lowercase(), def.dest.to_string()))
         .collect();
+    out.outline = outline.finish();
     protected.sort_by_key(|r| r.start);
     out.directives = directive::find_all(text, &protected);
     out
@@ -341,5 +346,174 @@ fn push_comments(text: &str, block: Range<usize>, protected: &mut Vec<Range<usiz
         if from >= block.end {
             break;
         }
+    }
+}
+
+/// What the FAQ checks need from the pass, in document order: every list item
+/// with its nesting depth, the text of every leaf block (runs of inline text)
+/// and every `<details>` / `</details>` tag.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outline {
+    pub items: Vec<ListItem>,
+    pub runs: Vec<Run>,
+    pub details: Vec<DetailsTag>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListItem {
+    /// 1 for an item of a list that is not inside another list.
+    pub depth: u16,
+    pub span: Range<usize>,
+}
+
+/// The plain text of one stretch of inline content (a paragraph, a tight list
+/// item's own text, a heading, a code block, a table cell).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub start: usize,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DetailsTag {
+    /// Where the `<details` or `</details` starts.
+    pub at: usize,
+    /// For an opening tag: where its content starts (after `</summary>` if any);
+    /// `None` for a closing tag.
+    pub content: Option<usize>,
+    /// An opening tag whose summary mentions "Frequently Asked Questions".
+    pub faq: bool,
+}
+
+#[derive(Default)]
+struct OutlineRecorder {
+    out: Outline,
+    list_depth: u16,
+    open_items: Vec<usize>,
+    run: Option<Run>,
+    html_block: Option<usize>,
+}
+
+impl OutlineRecorder {
+    fn event(&mut self, text: &str, event: &Event, range: &Range<usize>) {
+        let inline = |t: &Tag| {
+            matches!(
+                t,
+                Tag::Emphasis
+                    | Tag::Strong
+                    | Tag::Strikethrough
+                    | Tag::Link { .. }
+                    | Tag::Image { .. }
+                    | Tag::Superscript
+                    | Tag::Subscript
+            )
+        };
+        match event {
+            Event::Start(tag) if !inline(tag) => {
+                self.flush();
+                match tag {
+                    Tag::List(_) => self.list_depth += 1,
+                    Tag::Item => {
+                        self.open_items.push(self.out.items.len());
+                        self.out.items.push(ListItem {
+                            depth: self.list_depth,
+                            span: range.clone(),
+                        });
+                    }
+                    Tag::HtmlBlock => self.html_block = Some(range.start),
+                    _ => {}
+                }
+            }
+            Event::End(end)
+                if !matches!(
+                    end,
+                    TagEnd::Emphasis
+                        | TagEnd::Strong
+                        | TagEnd::Strikethrough
+                        | TagEnd::Link
+                        | TagEnd::Image
+                        | TagEnd::Superscript
+                        | TagEnd::Subscript
+                ) =>
+            {
+                self.flush();
+                match end {
+                    TagEnd::List(_) => self.list_depth = self.list_depth.saturating_sub(1),
+                    TagEnd::Item => {
+                        if let Some(i) = self.open_items.pop() {
+                            self.out.items[i].span.end = range.end;
+                        }
+                    }
+                    TagEnd::HtmlBlock => {
+                        if let Some(start) = self.html_block.take() {
+                            self.details(text, start..range.end);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) | Event::Code(t) => self.push(range.start, t),
+            Event::SoftBreak | Event::HardBreak => self.push(range.start, " "),
+            Event::InlineHtml(_) => self.details(text, range.clone()),
+            _ => {}
+        }
+    }
+
+    fn push(&mut self, at: usize, t: &str) {
+        self.run
+            .get_or_insert_with(|| Run {
+                start: at,
+                text: String::new(),
+            })
+            .text
+            .push_str(t);
+    }
+
+    fn flush(&mut self) {
+        if let Some(run) = self.run.take() {
+            self.out.runs.push(run);
+        }
+    }
+
+    /// Records the `<details>` tags in a stretch of HTML.
+    fn details(&mut self, text: &str, html: Range<usize>) {
+        let lower = text[html.clone()].to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(i) = lower[from..].find("details").map(|i| i + from) {
+            from = i + 7;
+            let close = lower[..i].ends_with("</");
+            if !close && !lower[..i].ends_with('<') {
+                continue;
+            }
+            let at = html.start + i - if close { 2 } else { 1 };
+            if close {
+                self.out.details.push(DetailsTag {
+                    at,
+                    content: None,
+                    faq: false,
+                });
+                continue;
+            }
+            let next = lower[from..]
+                .find("details")
+                .map_or(lower.len(), |j| j + from);
+            let summary = lower[from..next].find("</summary>").map(|j| j + from);
+            let tag_end = lower[from..]
+                .find('>')
+                .map_or(lower.len(), |j| j + from + 1);
+            let content = summary.map_or(tag_end, |j| j + "</summary>".len());
+            let faq =
+                summary.is_some_and(|j| lower[from..j].contains("frequently asked questions"));
+            self.out.details.push(DetailsTag {
+                at,
+                content: Some(html.start + content),
+                faq,
+            });
+        }
+    }
+
+    fn finish(mut self) -> Outline {
+        self.flush();
+        self.out
     }
 }

@@ -12,7 +12,8 @@ fn book(chapter: &str, extra_config: &str) -> Vec<(String, String)> {
     vec![
         (
             "book.toml".into(),
-            format!("[book]\ntitle = \"t\"\n\n[preprocessor.vision]\n{extra_config}"),
+            // FAQ checks have their own tests; here only the foundation matters.
+            format!("[book]\ntitle = \"t\"\n\n[preprocessor.vision]\n{extra_config}\n[preprocessor.vision.lints]\nmissing-faq-section = \"allow\"\nmissing-faq = \"allow\"\nunanswered-faq = \"allow\"\n"),
         ),
         (
             "src/SUMMARY.md".into(),

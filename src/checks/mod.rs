@@ -1,6 +1,8 @@
 //! Checks read the analysis and report diagnostics; they never edit text.
 
 mod directives;
+mod faq;
+mod roadmap;
 mod status;
 mod stories;
 
@@ -12,4 +14,6 @@ pub fn run(a: &Analysis, reporter: &mut Reporter) {
     directives::check(a, reporter);
     status::check(a, reporter);
     stories::check(a, reporter);
+    faq::check(a, reporter);
+    roadmap::check(a, reporter);
 }

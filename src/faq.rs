@@ -1,0 +1,613 @@
+//! Required FAQ questions: each checked entry's "Frequently Asked Questions"
+//! section, the questions it asks and whether they are answered, all read from
+//! the scan (never re-parsed). The checks report what this finds; the renderer
+//! turns it into the `faq-report` table and the optional gap notes.
+
+use crate::index::EntryId;
+use crate::model::Kind;
+use crate::render::{link, link_to, table, Edit};
+use crate::scan::{BlockKind, Scan};
+use crate::text::{escape_cell, title_key};
+use crate::Analysis;
+use std::ops::Range;
+
+/// How an entry writes its questions, for the line `missing-faq` suggests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `### **Question?**` at this level.
+    Heading(u8),
+    /// `* **Question?**`.
+    Bullet,
+}
+
+impl Form {
+    /// The markdown line that asks `question` in this form.
+    pub fn line(self, question: &str) -> String {
+        match self {
+            Form::Heading(level) => format!("{} **{question}**", "#".repeat(level as usize)),
+            Form::Bullet => format!("* **{question}**"),
+        }
+    }
+}
+
+/// One question as asked, with its answer's text runs.
+#[derive(Clone, Debug)]
+pub struct Question {
+    pub text: String,
+    /// Where the question starts (its heading or list item).
+    pub at: usize,
+    pub answer: Vec<String>,
+}
+
+/// An entry's FAQ section.
+#[derive(Clone, Debug)]
+pub struct Section {
+    /// The FAQ heading or `<details>` tag.
+    pub at: usize,
+    pub form: Form,
+    pub questions: Vec<Question>,
+}
+
+/// A required question the entry does not ask.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missing {
+    /// The required question with `NAME` filled in.
+    pub question: String,
+    /// A question that is asked and looks like a typo of this one: its text and offset.
+    pub typo: Option<(String, usize)>,
+}
+
+/// A required question asked without a real answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unanswered {
+    /// The question as asked.
+    pub question: String,
+    pub at: usize,
+    /// The placeholder standing in for the answer, if any.
+    pub placeholder: Option<String>,
+}
+
+/// What one checked entry's FAQ lacks.
+#[derive(Clone, Debug)]
+pub struct EntryFaq {
+    pub id: EntryId,
+    pub kind: Kind,
+    pub has_section: bool,
+    pub form: Form,
+    pub missing: Vec<Missing>,
+    pub unanswered: Vec<Unanswered>,
+}
+
+impl EntryFaq {
+    pub fn complete(&self) -> bool {
+        self.has_section && self.missing.is_empty() && self.unanswered.is_empty()
+    }
+
+    /// The questions still to answer, as a reader would read them.
+    pub fn gaps(&self) -> Vec<String> {
+        self.missing
+            .iter()
+            .map(|m| m.question.clone())
+            .chain(self.unanswered.iter().map(|u| u.question.clone()))
+            .collect()
+    }
+
+    /// "✅ complete", "2 missing, 1 unanswered" or "no FAQ section".
+    pub fn status(&self) -> String {
+        if !self.has_section {
+            return "no FAQ section".to_string();
+        }
+        if self.complete() {
+            return "✅ complete".to_string();
+        }
+        let mut parts = Vec::new();
+        if !self.missing.is_empty() {
+            parts.push(format!("{} missing", self.missing.len()));
+        }
+        if !self.unanswered.is_empty() {
+            parts.push(format!("{} unanswered", self.unanswered.len()));
+        }
+        parts.join(", ")
+    }
+}
+
+/// Every checked entry (its kind requires questions), in book order.
+pub fn analyse(a: &Analysis) -> Vec<EntryFaq> {
+    let mut out = Vec::new();
+    for (id, entry) in a.index.entries.iter().enumerate() {
+        let Some(kind) = entry.kind else { continue };
+        let Some(required) = a.config.faq.get(&kind).filter(|l| !l.is_empty()) else {
+            continue;
+        };
+        let Some(scan) = &a.chapters[entry.chapter].scan else {
+            continue;
+        };
+        let text = a.texts[entry.chapter];
+        let section = find_section(a, id, text, scan);
+        let names = names(a, id);
+        let mut faq = EntryFaq {
+            id,
+            kind,
+            has_section: section.is_some(),
+            form: Form::Bullet,
+            missing: Vec::new(),
+            unanswered: Vec::new(),
+        };
+        let Some(section) = section else {
+            faq.missing = required
+                .iter()
+                .map(|q| Missing {
+                    question: fill_name(q, &names),
+                    typo: None,
+                })
+                .collect();
+            out.push(faq);
+            continue;
+        };
+        faq.form = section.form;
+        let keys: Vec<String> = section
+            .questions
+            .iter()
+            .map(|q| title_key(&q.text))
+            .collect();
+        let mut used = vec![false; section.questions.len()];
+        let patterns: Vec<Vec<Vec<String>>> =
+            required.iter().map(|r| patterns(r, &names)).collect();
+        // Exact (tolerant) matches first, so a typo check never takes a question
+        // that answers another requirement.
+        let mut matched: Vec<Vec<usize>> = vec![Vec::new(); required.len()];
+        for (ri, pats) in patterns.iter().enumerate() {
+            for (qi, key) in keys.iter().enumerate() {
+                if !used[qi] && pats.iter().any(|p| glob_match(p, key)) {
+                    used[qi] = true;
+                    matched[ri].push(qi);
+                }
+            }
+        }
+        for (ri, r) in required.iter().enumerate() {
+            let mut hits = matched[ri].clone();
+            if hits.is_empty() {
+                let typo = typo_of(&patterns[ri], &keys, &used);
+                if let Some(qi) = typo {
+                    used[qi] = true;
+                    hits.push(qi);
+                }
+                faq.missing.push(Missing {
+                    question: fill_name(r, &names),
+                    typo: typo.map(|qi| {
+                        let q = &section.questions[qi];
+                        (q.text.clone(), q.at)
+                    }),
+                });
+            }
+            for qi in hits {
+                let q = &section.questions[qi];
+                if let Some(placeholder) = unanswered(&q.answer, &a.config.placeholders) {
+                    faq.unanswered.push(Unanswered {
+                        question: q.text.clone(),
+                        at: q.at,
+                        placeholder,
+                    });
+                }
+            }
+        }
+        out.push(faq);
+    }
+    out
+}
+
+/// The names `NAME` stands for: a character's own name, or a story's
+/// character as resolved and as written. Empty when unknown.
+fn names(a: &Analysis, id: EntryId) -> Vec<String> {
+    let entry = &a.index.entries[id];
+    let mut names = Vec::new();
+    if entry.kind == Some(Kind::Character) {
+        names.push(entry.character_name().to_string());
+    }
+    if let Some(Some(story)) = a.relations.stories.get(id) {
+        if let Some(r) = &story.character {
+            if let Ok(c) = r.target {
+                names.push(a.index.entries[c].character_name().to_string());
+            }
+            names.push(r.written.text.trim().to_string());
+        }
+    }
+    names.retain(|n| !n.is_empty());
+    names.dedup();
+    names
+}
+
+fn fill_name(required: &str, names: &[String]) -> String {
+    match names.first() {
+        Some(n) => required.replace("NAME", n),
+        None => required.to_string(),
+    }
+}
+
+/// The comparison patterns of a required question: keyed literal parts with a
+/// wildcard between each two (`ALTERNATIVE-X`, and `NAME` when no name is known).
+fn patterns(required: &str, names: &[String]) -> Vec<Vec<String>> {
+    let with_names: Vec<String> = if names.is_empty() || !required.contains("NAME") {
+        vec![required.replace("NAME", "\0")]
+    } else {
+        names.iter().map(|n| required.replace("NAME", n)).collect()
+    };
+    with_names
+        .iter()
+        .map(|s| {
+            let raw: Vec<String> = s
+                .replace("ALTERNATIVE-X", "\0")
+                .split('\0')
+                .map(title_key)
+                .collect();
+            let last = raw.len() - 1;
+            raw.iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let mut p = p.clone();
+                    if !p.is_empty() && i > 0 {
+                        p.insert(0, ' ');
+                    }
+                    if !p.is_empty() && i < last {
+                        p.push(' ');
+                    }
+                    p
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether `key` is the literal parts of `pattern` in order, with non-empty text
+/// for each wildcard between them.
+fn glob_match(pattern: &[String], key: &str) -> bool {
+    let (first, rest) = match pattern.split_first() {
+        Some(x) => x,
+        None => return key.is_empty(),
+    };
+    let Some(mut rem) = key.strip_prefix(first.as_str()) else {
+        return false;
+    };
+    if rest.is_empty() {
+        return rem.is_empty();
+    }
+    let (last, middle) = rest.split_last().expect("rest is not empty");
+    for part in middle {
+        // The wildcard before `part` takes at least one character.
+        let Some(i) = rem.get(1..).and_then(|r| r.find(part.as_str())) else {
+            return false;
+        };
+        rem = &rem[1 + i + part.len()..];
+    }
+    rem.len() > last.len() && rem.ends_with(last.as_str())
+}
+
+/// An unused question within a small edit distance of a literal requirement.
+fn typo_of(patterns: &[Vec<String>], keys: &[String], used: &[bool]) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for p in patterns.iter().filter(|p| p.len() == 1) {
+        let want = &p[0];
+        let limit = (want.chars().count() / 10).max(1);
+        for (qi, key) in keys.iter().enumerate() {
+            if used[qi] {
+                continue;
+            }
+            let d = strsim::levenshtein(want, key);
+            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, qi));
+            }
+        }
+    }
+    best.map(|(_, qi)| qi)
+}
+
+/// `Some(placeholder)` when an answer is empty (`None`) or only placeholders.
+fn unanswered(answer: &[String], placeholders: &[String]) -> Option<Option<String>> {
+    let mut found = None;
+    for run in answer {
+        let key = title_key(run);
+        if key.is_empty() {
+            continue;
+        }
+        let p = placeholders.iter().find(|p| is_placeholder(&key, p))?;
+        found.get_or_insert_with(|| p.clone());
+    }
+    Some(found)
+}
+
+/// Tolerant placeholder comparison; a trailing `…` or `...` means "starts with".
+fn is_placeholder(key: &str, placeholder: &str) -> bool {
+    // `(Cite important sources here; …)`: the ellipsis may sit before closing punctuation.
+    let p = placeholder.trim();
+    let body = p.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '…' && c != '.');
+    match body.strip_suffix('…').or_else(|| body.strip_suffix("...")) {
+        Some(prefix) => {
+            let prefix = title_key(prefix);
+            !prefix.is_empty() && key.starts_with(&prefix)
+        }
+        None => key == title_key(p),
+    }
+}
+
+fn is_faq_title(text: &str) -> bool {
+    let key = title_key(text);
+    key.contains("frequently asked questions") || key == "faq" || key == "faqs"
+}
+
+/// The entry's FAQ section: a FAQ heading or `<details>` within the entry (up
+/// to the next entry on the page), or a FAQ heading of the entry's own level
+/// right after it.
+pub fn find_section(a: &Analysis, id: EntryId, text: &str, scan: &Scan) -> Option<Section> {
+    let entry = &a.index.entries[id];
+    let own = &scan.headings[entry.heading];
+    let next_entry = a
+        .index
+        .entries
+        .iter()
+        .filter(|e| e.chapter == entry.chapter && e.heading > entry.heading)
+        .map(|e| scan.headings[e.heading].span.start)
+        .min()
+        .unwrap_or(usize::MAX);
+    let end = entry.extent.end.min(text.len()).min(next_entry);
+    let region = own.span.end..end;
+
+    let heading = scan
+        .headings
+        .iter()
+        .enumerate()
+        .skip(entry.heading + 1)
+        .take_while(|(_, h)| h.span.start < region.end)
+        .find(|(_, h)| is_faq_title(&h.text))
+        .or_else(|| {
+            // `## Story` followed by `## 🤔 Frequently Asked Questions`.
+            scan.headings
+                .iter()
+                .enumerate()
+                .skip(entry.heading + 1)
+                .find(|(_, h)| h.span.start >= region.end)
+                .filter(|(_, h)| {
+                    h.span.start == end
+                        && end < next_entry
+                        && h.level == own.level
+                        && is_faq_title(&h.text)
+                })
+        });
+    let details = scan
+        .outline
+        .details
+        .iter()
+        .enumerate()
+        .find(|(_, d)| d.faq && region.contains(&d.at));
+
+    let (at, body, base) = match (heading, details) {
+        (Some((hi, h)), d) if d.is_none_or(|(_, d)| h.span.start < d.at) => {
+            let stop = scan.headings[hi + 1..]
+                .iter()
+                .find(|n| n.level <= h.level)
+                .map_or(text.len(), |n| n.span.start);
+            let stop = if h.span.start < end {
+                stop.min(end)
+            } else {
+                stop
+            };
+            (h.span.start, h.span.end..stop, h.level)
+        }
+        (_, Some((di, d))) => {
+            let mut depth = 0usize;
+            let close = scan.outline.details[di + 1..]
+                .iter()
+                .find(|t| {
+                    if t.content.is_some() {
+                        depth += 1;
+                        false
+                    } else if depth == 0 {
+                        true
+                    } else {
+                        depth -= 1;
+                        false
+                    }
+                })
+                .map_or(end, |t| t.at.min(end));
+            (d.at, d.content.unwrap_or(d.at)..close, 0)
+        }
+        _ => return None,
+    };
+    Some(questions(text, scan, at, body, base))
+}
+
+/// The questions of a section: its shallowest sub-headings, or else the items
+/// of its outermost list.
+fn questions(text: &str, scan: &Scan, at: usize, body: Range<usize>, base: u8) -> Section {
+    let _ = text;
+    let runs = &scan.outline.runs;
+    let answer = |from: usize, to: usize| -> Vec<String> {
+        let i = runs.partition_point(|r| r.start < from);
+        runs[i..]
+            .iter()
+            .take_while(|r| r.start < to)
+            .map(|r| r.text.clone())
+            .collect()
+    };
+    let inside = |s: usize| body.start <= s && s < body.end;
+    let heads: Vec<&crate::scan::Heading> = scan
+        .headings
+        .iter()
+        .filter(|h| inside(h.span.start) && h.level > base)
+        .collect();
+    if let Some(level) = heads.iter().map(|h| h.level).min() {
+        let qs: Vec<&&crate::scan::Heading> = heads.iter().filter(|h| h.level == level).collect();
+        let questions = qs
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let to = qs.get(i + 1).map_or(body.end, |n| n.span.start);
+                Question {
+                    text: h.text.clone(),
+                    at: h.span.start,
+                    answer: answer(h.span.end, to),
+                }
+            })
+            .collect();
+        return Section {
+            at,
+            form: Form::Heading(level),
+            questions,
+        };
+    }
+    let items: Vec<&crate::scan::ListItem> = scan
+        .outline
+        .items
+        .iter()
+        .filter(|i| inside(i.span.start))
+        .collect();
+    let depth = items.iter().map(|i| i.depth).min().unwrap_or(1);
+    let tops: Vec<&&crate::scan::ListItem> = items.iter().filter(|i| i.depth == depth).collect();
+    let questions = tops
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let to = tops.get(i + 1).map_or(body.end, |n| n.span.start);
+            let first = runs.partition_point(|r| r.start < item.span.start);
+            let lead = runs.get(first).filter(|r| r.start < item.span.end)?;
+            let mut rest = answer(lead.start + 1, to);
+            // `* **Question?** answer on the same line`.
+            let mut q = lead.text.trim().to_string();
+            if let Some(i) = q.find('?') {
+                let after = q[i + 1..].trim().to_string();
+                if !after.is_empty() {
+                    q.truncate(i + 1);
+                    rest.insert(0, after);
+                }
+            }
+            Some(Question {
+                text: q,
+                at: item.span.start,
+                answer: rest,
+            })
+        })
+        .collect();
+    Section {
+        at,
+        form: Form::Bullet,
+        questions,
+    }
+}
+
+/// The `{{#vision faq-report}}` blocks for chapter `ci`: one row per checked
+/// entry, then a totals line.
+pub fn report_blocks(a: &Analysis, ci: usize) -> Vec<String> {
+    let faqs = analyse(a);
+    let rows: Vec<Vec<String>> = faqs
+        .iter()
+        .map(|f| {
+            let e = &a.index.entries[f.id];
+            vec![
+                link(&e.title, &link_to(a, ci, f.id)),
+                f.kind.describe().to_string(),
+                escape_cell(&f.status()),
+            ]
+        })
+        .collect();
+    let complete = faqs.iter().filter(|f| f.complete()).count();
+    let missing: usize = faqs.iter().map(|f| f.missing.len()).sum();
+    let unanswered: usize = faqs.iter().map(|f| f.unanswered.len()).sum();
+    let totals = format!(
+        "**Total:** {} entries, {complete} complete; {missing} questions missing, {unanswered} unanswered",
+        faqs.len()
+    );
+    vec![table(&["Entry", "Kind", "FAQ"], &rows), totals]
+}
+
+const GAP_NOTE: &str = "> ⚠️ Still to answer: ";
+
+/// With `show-faq-gaps`, a note under each incomplete entry's heading block of
+/// chapter `ci` (replacing a note already there, so rendering twice adds nothing).
+pub fn gap_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
+    if !a.config.show_faq_gaps {
+        return Vec::new();
+    }
+    let text = a.texts[ci];
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut edits = Vec::new();
+    for f in analyse(a) {
+        let entry = &a.index.entries[f.id];
+        if entry.chapter != ci || f.complete() {
+            continue;
+        }
+        let note = format!(
+            "{GAP_NOTE}{}",
+            f.gaps()
+                .iter()
+                .map(|q| format!("“{}”", escape_cell(q)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        // The heading and the metadata blocks right under it.
+        let Some(mut bi) = scan
+            .blocks
+            .iter()
+            .position(|b| b.kind == BlockKind::Heading(entry.heading))
+        else {
+            continue;
+        };
+        let meta_end = entry
+            .sources
+            .iter()
+            .filter_map(|s| match s {
+                crate::index::MetaSource::Table(t) => Some(scan.tables[*t].span.end),
+                crate::index::MetaSource::Directive(d) => scan
+                    .block_at(scan.directives[*d].span.start)
+                    .map(|b| scan.blocks[b].span.end),
+            })
+            .max()
+            .unwrap_or(0);
+        while scan
+            .blocks
+            .get(bi + 1)
+            .is_some_and(|b| b.span.end <= meta_end)
+        {
+            bi += 1;
+        }
+        if let Some(next) = scan.blocks.get(bi + 1) {
+            if next.kind == BlockKind::Other && text[next.span.clone()].starts_with(GAP_NOTE) {
+                let line_end = text[next.span.start..]
+                    .find(['\r', '\n'])
+                    .map_or(text.len(), |i| next.span.start + i);
+                if text[next.span.start..line_end] != note {
+                    edits.push(Edit {
+                        span: next.span.start..line_end,
+                        text: note,
+                    });
+                }
+                continue;
+            }
+        }
+        let after = scan.blocks[bi].span.end;
+        let at = if text[..after].ends_with('\n') {
+            after
+        } else {
+            text[after..]
+                .find('\n')
+                .map_or(text.len(), |i| after + i + 1)
+        };
+        let lead = if at == text.len() && !text.ends_with('\n') {
+            format!("{nl}{nl}")
+        } else {
+            nl.to_string()
+        };
+        let next_blank = text[at..]
+            .split('\n')
+            .next()
+            .is_none_or(|l| l.trim().is_empty());
+        let trail = if next_blank || at == text.len() {
+            nl.to_string()
+        } else {
+            format!("{nl}{nl}")
+        };
+        edits.push(Edit {
+            span: at..at,
+            text: format!("{lead}{note}{trail}"),
+        });
+    }
+    edits
+}
