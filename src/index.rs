@@ -435,7 +435,11 @@ impl Index {
                     .map(|t| {
                         let tk = title_key(t);
                         let contained = !key.is_empty() && tk.contains(&key);
-                        strsim::normalized_levenshtein(&key, &tk).max(if contained { 0.7 } else { 0.0 })
+                        strsim::normalized_levenshtein(&key, &tk).max(if contained {
+                            0.7
+                        } else {
+                            0.0
+                        })
                     })
                     .fold(0.0, f64::max);
                 (score, shown)
@@ -444,7 +448,11 @@ impl Index {
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
         scored.dedup_by(|a, b| a.1 == b.1);
-        scored.into_iter().take(3).map(|(_, t)| t.to_string()).collect()
+        scored
+            .into_iter()
+            .take(3)
+            .map(|(_, t)| t.to_string())
+            .collect()
     }
 
     /// Character entries whose name matches (case, emoji and punctuation ignored).
