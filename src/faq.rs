@@ -412,13 +412,12 @@ pub fn find_section(a: &Analysis, id: EntryId, text: &str, scan: &Scan) -> Optio
         }
         _ => return None,
     };
-    Some(questions(text, scan, at, body, base))
+    Some(questions(scan, at, body, base))
 }
 
 /// The questions of a section: its shallowest sub-headings, or else the items
 /// of its outermost list.
-fn questions(text: &str, scan: &Scan, at: usize, body: Range<usize>, base: u8) -> Section {
-    let _ = text;
+fn questions(scan: &Scan, at: usize, body: Range<usize>, base: u8) -> Section {
     let runs = &scan.outline.runs;
     let answer = |from: usize, to: usize| -> Vec<String> {
         let i = runs.partition_point(|r| r.start < from);
