@@ -247,3 +247,17 @@ fn supports_exits_zero_for_any_renderer() {
         assert!(status.success(), "{renderer}");
     }
 }
+
+#[test]
+fn book_toml_example_is_a_valid_configuration() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/book.toml.example")).unwrap();
+    let parsed: toml::Value = toml::from_str(&text).unwrap();
+    let json = serde_json::to_value(parsed).unwrap();
+    let config = mdbook_vision::config::Config::from_book_config(&json).unwrap();
+    let defaults = mdbook_vision::config::Config::default();
+    assert_eq!(config.roadmap_key, defaults.roadmap_key);
+    assert_eq!(config.faq, defaults.faq);
+    assert_eq!(config.placeholders, defaults.placeholders);
+    assert_eq!(config.owner_url, defaults.owner_url);
+}
