@@ -517,3 +517,65 @@ impl OutlineRecorder {
         self.out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan05(text: &str) -> Scan {
+        scan(
+            text,
+            ParseSettings {
+                line: MdbookLine::V05,
+                smart_punctuation: true,
+            },
+        )
+    }
+
+    #[test]
+    fn headings_blocks_and_directives_carry_exact_spans() {
+        let text = "# Title\n\n## Alan\n{{#vision character status=draft}}\n\ntext\n";
+        let s = scan05(text);
+        let spans: Vec<&str> = s.headings.iter().map(|h| &text[h.span.clone()]).collect();
+        assert_eq!(spans, ["# Title\n", "## Alan\n"]);
+        assert_eq!(s.headings[1].id, "alan");
+        let kinds: Vec<BlockKind> = s.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                BlockKind::Heading(0),
+                BlockKind::Heading(1),
+                BlockKind::Paragraph,
+                BlockKind::Paragraph
+            ]
+        );
+        assert_eq!(s.directives.len(), 1);
+        assert_eq!(
+            &text[s.directives[0].span.clone()],
+            "{{#vision character status=draft}}"
+        );
+    }
+
+    #[test]
+    fn table_cells_links_and_reference_definitions() {
+        let text = "| Character | Shiny Future |\n| --- | --- |\n| [Alan] | [A b](./x.md#a-b) |\n\n[Alan]: ./c.md#alan\n";
+        let s = scan05(text);
+        let t = &s.tables[0];
+        assert_eq!(t.header_keys(), ["character", "shiny future"]);
+        let row = &t.rows[0];
+        assert_eq!(&text[row.cells[0].span.clone()], "[Alan]");
+        assert_eq!(row.cells[0].links[0].dest, "./c.md#alan");
+        assert!(row.cells[0].links[0].by_reference);
+        assert_eq!(&text[row.cells[1].span.clone()], "[A b](./x.md#a-b)");
+        assert_eq!(row.cells[1].links[0].text, "A b");
+        assert_eq!(s.link_defs["alan"], "./c.md#alan");
+    }
+
+    #[test]
+    fn directives_in_code_and_comments_are_not_found() {
+        let text = "```\n{{#vision a}}\n```\n\n    {{#vision b}}\n\n`{{#vision c}}`\n\n<!--\n{{#vision d}}\n-->\n\nx <!-- {{#vision e}} --> y\n\n{{#vision f}}\n";
+        let s = scan05(text);
+        assert_eq!(s.directives.len(), 1, "{:?}", s.directives);
+        assert_eq!(&text[s.directives[0].span.clone()], "{{#vision f}}");
+    }
+}
