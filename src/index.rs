@@ -621,7 +621,7 @@ impl Index {
         let Some(scan) = &chapters[ci].scan else {
             return LinkTarget::Chapter(ci);
         };
-        if !scan.headings.iter().any(|h| h.id == anchor) {
+        if !scan.headings.iter().any(|h| h.id == anchor) && !scan.term_ids.contains(&anchor) {
             let ids: Vec<&str> = scan.headings.iter().map(|h| h.id.as_str()).collect();
             return LinkTarget::MissingAnchor {
                 chapter: ci,

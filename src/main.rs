@@ -59,10 +59,7 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     }
     let config = Config::from_book_config(request.book_config())
         .context("invalid configuration in book.toml")?;
-    let settings = ParseSettings {
-        line: request.line(),
-        smart_punctuation: request.smart_punctuation(),
-    };
+    let settings = ParseSettings::for_book(request.line(), request.book_config());
     let chapters = wire::take_chapters(&mut request);
     let outcome = process_chapters(&chapters, &config, settings, &request.src_dir());
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();

@@ -3,9 +3,9 @@
 //! directives must not be expanded. Everything carries byte spans into the
 //! original text so later stages can splice instead of re-serialising.
 
-use crate::anchor::{parser_options, AnchorMaker, MdbookLine};
+use crate::anchor::{book_parser_options, parser_options, AnchorMaker, MdbookLine};
 use crate::directive::{self, Found};
-use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -13,7 +13,25 @@ use std::ops::Range;
 #[derive(Clone, Copy, Debug)]
 pub struct ParseSettings {
     pub line: MdbookLine,
-    pub smart_punctuation: bool,
+    pub options: Options,
+}
+
+impl ParseSettings {
+    /// The line's options with smart punctuation on or off (others at their defaults).
+    pub fn new(line: MdbookLine, smart_punctuation: bool) -> ParseSettings {
+        ParseSettings {
+            line,
+            options: parser_options(line, smart_punctuation),
+        }
+    }
+
+    /// Exactly the options this book's `[output.html]` gives the running line.
+    pub fn for_book(line: MdbookLine, book_config: &serde_json::Value) -> ParseSettings {
+        ParseSettings {
+            line,
+            options: book_parser_options(line, book_config),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,6 +119,8 @@ pub struct Scan {
     pub blocks: Vec<Block>,
     pub tables: Vec<Table>,
     pub directives: Vec<Found>,
+    /// Ids of definition-list terms (0.5 gives `<dt>`s ids; links may target them).
+    pub term_ids: Vec<String>,
     /// Link reference definitions by lowercased label.
     pub link_defs: HashMap<String, String>,
     /// List items, text runs and `<details>` tags, for finding FAQ questions and answers.
@@ -121,15 +141,12 @@ impl Scan {
     }
 }
 
-/// A heading being read: level, span, explicit id and inline events so far.
-type OpenHeading<'a> = (u8, Range<usize>, Option<String>, Vec<Event<'a>>);
+/// A heading being read: its start tag, span and inline events so far.
+type OpenHeading<'a> = (Tag<'a>, Range<usize>, Vec<Event<'a>>);
 
 /// Scans one chapter.
 pub fn scan(text: &str, settings: ParseSettings) -> Scan {
-    let parser = Parser::new_ext(
-        text,
-        parser_options(settings.line, settings.smart_punctuation),
-    );
+    let parser = Parser::new_ext(text, settings.options);
     let mut events = parser.into_offset_iter();
     let mut out = Scan::default();
     let mut anchors = AnchorMaker::new(settings.line);
@@ -149,15 +166,26 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
     let mut outline = OutlineRecorder::default();
     for (event, range) in events.by_ref() {
         outline.event(text, &event, &range);
-        if let Some((_, _, _, inline)) = heading.as_mut() {
+        let mut inside = false;
+        if let Some((_, _, inline)) = heading.as_mut() {
             if !matches!(event, Event::End(TagEnd::Heading(_))) {
                 inline.push(event.clone());
             }
+            inside = true;
         }
         if let Some(inline) = term.as_mut() {
             if !matches!(event, Event::End(TagEnd::DefinitionListTitle)) {
                 inline.push(event.clone());
             }
+            inside = true;
+        }
+        // Footnote numbers and raw HTML headings outside headings shift ids too.
+        let opens_id_holder = matches!(
+            event,
+            Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle)
+        );
+        if !inside && !opens_id_holder {
+            anchors.observe(&event);
         }
         match &event {
             Event::Start(tag) => {
@@ -176,13 +204,8 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
                 }
                 depth += 1;
                 match tag {
-                    Tag::Heading { level, id, .. } => {
-                        heading = Some((
-                            *level as u8,
-                            range.clone(),
-                            id.as_ref().map(|s| s.to_string()),
-                            Vec::new(),
-                        ));
+                    Tag::Heading { .. } => {
+                        heading = Some((tag.clone(), range.clone(), Vec::new()));
                     }
                     Tag::DefinitionListTitle => term = Some(Vec::new()),
                     Tag::CodeBlock(_) => protected.push(range.clone()),
@@ -228,8 +251,12 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
                 depth = depth.saturating_sub(1);
                 match tag_end {
                     TagEnd::Heading(_) => {
-                        if let Some((level, span, explicit, inline)) = heading.take() {
-                            let id = anchors.heading(&inline, explicit.as_deref());
+                        if let Some((start, span, inline)) = heading.take() {
+                            let id = anchors.heading_tag(&start, &inline);
+                            let level = match &start {
+                                Tag::Heading { level, .. } => *level as u8,
+                                _ => 1,
+                            };
                             out.headings.push(Heading {
                                 level,
                                 span,
@@ -240,7 +267,9 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
                     }
                     TagEnd::DefinitionListTitle => {
                         if let Some(inline) = term.take() {
-                            anchors.definition_term(&inline);
+                            if let Some(id) = anchors.definition_term(&inline) {
+                                out.term_ids.push(id);
+                            }
                         }
                     }
                     TagEnd::HtmlBlock => {
@@ -523,13 +552,7 @@ mod tests {
     use super::*;
 
     fn scan05(text: &str) -> Scan {
-        scan(
-            text,
-            ParseSettings {
-                line: MdbookLine::V05,
-                smart_punctuation: true,
-            },
-        )
+        scan(text, ParseSettings::new(MdbookLine::V05, true))
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! The book is kept as a JSON value so every field we do not touch — including
 //! ones a future mdBook adds — goes back exactly as it came.
 
-use crate::anchor::{self, MdbookLine};
+use crate::anchor::MdbookLine;
 use crate::ChapterText;
 use serde_json::{Map, Value};
 
@@ -73,10 +73,6 @@ impl Request {
                 Shape::Items => MdbookLine::V05,
             },
         }
-    }
-
-    pub fn smart_punctuation(&self) -> bool {
-        anchor::smart_punctuation(self.line(), self.book_config())
     }
 }
 

@@ -4,6 +4,7 @@
 use mdbook_vision::anchor::{
     book_parser_options, parser_options, smart_punctuation, AnchorMaker, MdbookLine,
 };
+use mdbook_vision::scan::{self, ParseSettings};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::fs;
 use std::path::Path;
@@ -346,11 +347,20 @@ fn check_real_build(line: MdbookLine, html_table: &str, smart: bool) {
             n => n.replace(".md", ".html"),
         };
         let html = fs::read_to_string(tmp.path().join("book").join(&html_name)).unwrap();
+        let built = built_ids(&html);
         assert_eq!(
-            built_ids(&html),
+            built,
             expected_ids(line, options, text),
             "{line:?} [{html_table}] {name}"
         );
+        // The scanner, which feeds the whole pipeline, must see the same ids.
+        let scanned = scan::scan(text, ParseSettings::for_book(line, &config));
+        let mut ours: Vec<String> = scanned.headings.iter().map(|h| h.id.clone()).collect();
+        ours.extend(scanned.term_ids.iter().cloned());
+        let mut theirs: Vec<String> = built.into_iter().map(|(_, id)| id).collect();
+        ours.sort();
+        theirs.sort();
+        assert_eq!(ours, theirs, "scanner: {line:?} [{html_table}] {name}");
     }
 }
 

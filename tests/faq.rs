@@ -178,10 +178,7 @@ The desugaring.
 const FAQ_LINTS: [&str; 3] = ["missing-faq-section", "missing-faq", "unanswered-faq"];
 
 fn settings() -> ParseSettings {
-    ParseSettings {
-        line: MdbookLine::V05,
-        smart_punctuation: true,
-    }
+    ParseSettings::new(MdbookLine::V05, true)
 }
 
 fn chapter(path: &str, content: &str) -> ChapterText {

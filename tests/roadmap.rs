@@ -12,10 +12,7 @@ use serde_json::{json, Value};
 use support::{build_files, main_content, Line};
 
 fn settings() -> ParseSettings {
-    ParseSettings {
-        line: MdbookLine::V05,
-        smart_punctuation: true,
-    }
+    ParseSettings::new(MdbookLine::V05, true)
 }
 
 fn chapters(files: &[(&str, &str)]) -> Vec<ChapterText> {

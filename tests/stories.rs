@@ -11,10 +11,7 @@ use std::fs;
 use support::{book_dir, build, build_files, Line};
 
 fn settings() -> ParseSettings {
-    ParseSettings {
-        line: MdbookLine::V05,
-        smart_punctuation: true,
-    }
+    ParseSettings::new(MdbookLine::V05, true)
 }
 
 /// A change to one chapter of the fixture: its path and how its text changes.
