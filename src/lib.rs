@@ -12,6 +12,7 @@ pub mod directive;
 pub mod faq;
 pub mod index;
 pub mod model;
+pub mod overview;
 pub mod relations;
 pub mod render;
 pub mod roadmap;

@@ -62,8 +62,7 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
             }
             DirectiveName::Roadmap => crate::roadmap::roadmap_blocks(a, ci),
             DirectiveName::FaqReport => crate::faq::report_blocks(a, ci),
-            // Later stages add the overviews; until then the text stays as written.
-            _ => continue,
+            DirectiveName::Stories => crate::overview::stories_blocks(a, ci, directive),
         };
         edits.push(block_edit(text, found, scan, rendered));
     }
@@ -141,7 +140,7 @@ fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<Stri
     tables
 }
 
-fn partners_cell(a: &Analysis, ci: usize, partners: &[EntryId]) -> String {
+pub(crate) fn partners_cell(a: &Analysis, ci: usize, partners: &[EntryId]) -> String {
     if partners.is_empty() {
         return "not yet written".to_string();
     }
@@ -154,7 +153,7 @@ fn partners_cell(a: &Analysis, ci: usize, partners: &[EntryId]) -> String {
 
 /// "✋ Volunteer wanted ✋", linked to the configured page (a path relative
 /// to `src`, optionally with `#anchor`) relative to the linking chapter.
-fn volunteer(a: &Analysis, ci: usize) -> String {
+pub(crate) fn volunteer(a: &Analysis, ci: usize) -> String {
     match &a.config.volunteer_link {
         Some(target) if crate::index::is_external(target) => {
             format!("✋ [Volunteer wanted]({}) ✋", escape_url(target))

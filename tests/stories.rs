@@ -125,7 +125,10 @@ fn directive_book(status_quo: &str, shiny: &str) -> Vec<(&'static str, String)> 
             "src/characters.md",
             "# 🙋‍♀️ Cast of characters\n\n## Alan: the startup guy trying to stand-up a web stack quickly\n{{#vision character status=draft owner=@nikomatsakis}}\n\n## Grace: the principal engineer hacking on T4, a new storage service\n{{#vision character status=draft}}\n".to_string(),
         ),
-        ("src/stories/README.md", "# Stories\n".to_string()),
+        (
+            "src/stories/README.md",
+            "# Stories\n\n{{#vision stories status-quo}}\n\n{{#vision stories shiny-future}}\n\n## Alan\n\n{{#vision stories character=Alan}}\n".to_string(),
+        ),
         ("src/stories/status_quo/alan.md", status_quo.to_string()),
         ("src/stories/shiny_future.md", shiny.to_string()),
     ]
@@ -239,5 +242,142 @@ fn seed_tables_build_under_both_lines_with_every_link_landing() {
         }
         let report = built.check_links();
         assert!(report.failures.is_empty(), "{line}: {:#?}", report.failures);
+    }
+}
+
+fn with_overview(overview: &str) -> Vec<ChapterText> {
+    let mut chapters = seed_chapters(None);
+    chapters.push(ChapterText {
+        name: "Overview".into(),
+        source_path: Some("overview/index.md".into()),
+        path: Some("overview/index.md".into()),
+        content: overview.into(),
+    });
+    chapters
+}
+
+#[test]
+fn story_overviews_list_every_story_with_links_from_their_own_page() {
+    let out = run(&with_overview(
+        "# Overview\n\n{{#vision stories status-quo}}\n\n## Alan\n\n{{#vision stories character=Alan}}\n",
+    ));
+    assert_eq!(out.diagnostics, vec![]);
+    let text = out.new_content[3].as_deref().unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[2],
+        "| Story | Character | Shiny Future | Assigned To |"
+    );
+    assert_eq!(
+        lines[4],
+        "| [Alan has trouble getting started](../status_quo.md#alan-has-trouble-getting-started) \
+         | [Alan](../characters.md#alan-the-startup-guy-trying-to-stand-up-a-web-stack-quickly) \
+         | [Alan has a blast standing up a web server](../shiny_future.md#alan-has-a-blast-standing-up-a-web-server) \
+         | Shane and estebank |"
+    );
+    // A reference-style link in a hand-written cell does not resolve on another page: plain text.
+    assert!(
+        lines[5].ends_with("| not yet written | ✋ Volunteer wanted ✋ |"),
+        "{}",
+        lines[5]
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("| [Grace")).count(),
+        2
+    );
+    assert_eq!(lines[11], "| Story | Kind | Retold as / retells |");
+    let alan: Vec<&str> = lines[13..].to_vec();
+    assert_eq!(alan.len(), 3, "{alan:?}");
+    assert!(alan[2].starts_with("| [Alan has a blast standing up a web server](../shiny_future.md#alan-has-a-blast-standing-up-a-web-server) | ✨ Shiny future | [Alan has trouble getting started]"));
+    // The expanded overview is stable when processed again.
+    let mut again = with_overview(text);
+    again.truncate(4);
+    let second = run(&again);
+    assert_eq!(second.diagnostics, vec![]);
+    assert_eq!(second.new_content[3], None);
+}
+
+#[test]
+fn an_overview_for_an_unknown_character_is_an_error() {
+    let out = run(&with_overview(
+        "# Overview\n\n{{#vision stories character=Barbra}}\n",
+    ));
+    assert_eq!(out.diagnostics.len(), 1, "{:#?}", out.diagnostics);
+    let d = &out.diagnostics[0];
+    assert_eq!((d.lint, d.line, d.column), ("unresolved-reference", 3, 19));
+    assert_eq!(d.message, "no character is called \"Barbra\"");
+    assert!(out.has_errors());
+}
+
+/// The seed's whole cast and every story, each pair named on one side only
+/// (by title from the status quo side, by path and by title from the future
+/// side), status quo stories one per page, futures many per page.
+#[test]
+fn the_seed_cast_named_on_one_side_links_both_ways_under_both_lines() {
+    let pairs = [
+        (
+            "status_quo/alan_started.html",
+            "shiny_future.html#alan-has-a-blast-standing-up-a-web-server",
+        ),
+        (
+            "status_quo/grace_deploys.html",
+            "shiny_future.html#grace-deploys-her-service-and-is-able-to-fix-problems",
+        ),
+        (
+            "status_quo/grace_pin.html",
+            "shiny_future.html#grace-discovers-the-joy-of-generators",
+        ),
+    ];
+    for line in Line::ALL {
+        let built = build(line, &book_dir("seed_directives"));
+        built.assert_ok();
+        assert_eq!(built.stderr, "", "{line}");
+        let futures = built.chapter_html("shiny_future.html");
+        for (story, future) in pairs {
+            let page = built.chapter_html(story);
+            let forward = format!(r#"href="../{future}""#);
+            assert!(
+                page.contains(&forward),
+                "{line}: {story} lacks {forward}:\n{page}"
+            );
+            let back = format!(r#"href="{}""#, story.trim_start_matches('/'));
+            assert!(futures.contains(&back), "{line}: futures lack {back}");
+        }
+        for unpaired in [
+            "alan_painful",
+            "grace_io_uring",
+            "niklaus_slow",
+            "niklaus_framework",
+            "barbara_embedded",
+        ] {
+            let page = built.chapter_html(&format!("status_quo/{unpaired}.html"));
+            assert!(
+                page.contains("<td>not yet written</td>"),
+                "{line}: {unpaired}"
+            );
+        }
+        let painful = built.chapter_html("status_quo/alan_painful.html");
+        assert!(
+            painful.contains(
+                r#"✋ <a href="../how_to_vision_doc.html#how-can-i-help">Volunteer wanted</a> ✋"#
+            ),
+            "{line}: {painful}"
+        );
+        let index = built.chapter_html("status_quo/README.md");
+        assert_eq!(
+            index.matches("<tr><td><a href=").count(),
+            8,
+            "{line}: one overview row per story"
+        );
+        let report = built.check_links();
+        assert!(report.failures.is_empty(), "{line}: {:#?}", report.failures);
+        println!(
+            "{line}: {} links and {} anchors checked",
+            report.checked_links, report.checked_anchors
+        );
+        assert!(
+            report.checked_links >= 40 && report.checked_anchors >= 20,
+            "{line}: {report:?}"
+        );
     }
 }

@@ -4,9 +4,12 @@
 use crate::diag::{
     Draft, Reporter, AMBIGUOUS_REFERENCE, BROKEN_LINK, UNRESOLVED_REFERENCE, WRONG_KIND,
 };
+use crate::directive::DirectiveName;
 use crate::index::{LinkTarget, Unresolved};
 use crate::model::Kind;
-use crate::relations::{partner_kind, RefError, Reference, StorySource};
+use crate::relations::{
+    partner_kind, resolve_character, RefError, Reference, StorySource, Written,
+};
 use crate::Analysis;
 
 pub fn check(a: &Analysis, reporter: &mut Reporter) {
@@ -20,6 +23,27 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
         }
         if let Some(r) = &story.character {
             report_reference(a, reporter, ci, r, Some(Kind::Character), from_directive);
+        }
+    }
+    // `{{#vision stories character=NAME}}` must name a character.
+    for (ci, chapter) in a.chapters.iter().enumerate() {
+        let Some(scan) = &chapter.scan else { continue };
+        for found in &scan.directives {
+            let Ok(d) = &found.parsed else { continue };
+            if found.escaped || d.name != DirectiveName::Stories {
+                continue;
+            }
+            if let Some(arg) = d.value("character") {
+                let r = Reference {
+                    written: Written {
+                        text: arg.value.clone(),
+                        span: arg.span.clone(),
+                        link: None,
+                    },
+                    target: resolve_character(&a.index, &arg.value),
+                };
+                report_reference(a, reporter, ci, &r, Some(Kind::Character), true);
+            }
         }
     }
 }
