@@ -381,3 +381,37 @@ fn the_seed_cast_named_on_one_side_links_both_ways_under_both_lines() {
         );
     }
 }
+
+#[test]
+fn when_both_sides_name_different_partners_both_tables_show_the_union() {
+    let chapter = |path: &str, content: &str| ChapterText {
+        name: path.into(),
+        source_path: Some(path.into()),
+        path: Some(path.into()),
+        content: content.into(),
+    };
+    let chapters = vec![
+        chapter(
+            "status_quo.md",
+            "# SQ\n\n## Alan is stuck\n{{#vision status-quo future=\"Alan flies\"}}\n\n## Alan is lost\n{{#vision status-quo}}\n",
+        ),
+        chapter(
+            "shiny_future.md",
+            "# SF\n\n## Alan flies\n{{#vision shiny-future status-quo=\"Alan is lost\"}}\n",
+        ),
+    ];
+    let out = run(&chapters);
+    assert_eq!(out.diagnostics, vec![]);
+    let sf = out.new_content[1].as_deref().unwrap();
+    assert!(
+        sf.contains("| [Alan is stuck](status_quo.md#alan-is-stuck), [Alan is lost](status_quo.md#alan-is-lost) |"),
+        "{sf}"
+    );
+    let sq = out.new_content[0].as_deref().unwrap();
+    assert_eq!(
+        sq.matches("[Alan flies](shiny_future.md#alan-flies)")
+            .count(),
+        2,
+        "{sq}"
+    );
+}
