@@ -112,7 +112,12 @@ impl EntryFaq {
 }
 
 /// Every checked entry (its kind requires questions), in book order.
-pub fn analyse(a: &Analysis) -> Vec<EntryFaq> {
+/// Computed once per analysis; the checks and the renderer share it.
+pub fn analyse<'x>(a: &'x Analysis) -> &'x [EntryFaq] {
+    a.faq.get_or_init(|| analyse_all(a))
+}
+
+fn analyse_all(a: &Analysis) -> Vec<EntryFaq> {
     let mut out = Vec::new();
     for (id, entry) in a.index.entries.iter().enumerate() {
         let Some(kind) = entry.kind else { continue };
@@ -340,13 +345,14 @@ fn is_faq_title(text: &str) -> bool {
 pub fn find_section(a: &Analysis, id: EntryId, text: &str, scan: &Scan) -> Option<Section> {
     let entry = &a.index.entries[id];
     let own = &scan.headings[entry.heading];
+    // Entries are in book order (a chapter's sorted by heading), so the next
+    // entry on the page, if any, is the next entry.
     let next_entry = a
         .index
         .entries
-        .iter()
+        .get(id + 1)
         .filter(|e| e.chapter == entry.chapter && e.heading > entry.heading)
         .map(|e| scan.headings[e.heading].span.start)
-        .min()
         .unwrap_or(usize::MAX);
     let end = entry.extent.end.min(text.len()).min(next_entry);
     let region = own.span.end..end;
@@ -528,9 +534,15 @@ pub fn gap_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
     let text = a.texts[ci];
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut edits = Vec::new();
-    for f in analyse(a) {
+    // The analysis is in book order: this chapter's entries are one run of it.
+    let faqs = analyse(a);
+    let first = faqs.partition_point(|f| a.index.entries[f.id].chapter < ci);
+    for f in &faqs[first..] {
         let entry = &a.index.entries[f.id];
-        if entry.chapter != ci || f.complete() {
+        if entry.chapter != ci {
+            break;
+        }
+        if f.complete() {
             continue;
         }
         let note = format!(

@@ -117,6 +117,9 @@ pub struct Index {
     /// The entry each directive belongs to: (chapter, directive) → entry.
     pub entry_of_directive: HashMap<(usize, usize), EntryId>,
     pub misplaced: Vec<Misplaced>,
+    /// Character name or title key → character entries, in entry order
+    /// (built once the kinds are final, so name lookups are not a scan).
+    by_character: HashMap<String, Vec<EntryId>>,
 }
 
 /// Why a reference did not resolve.
@@ -156,6 +159,16 @@ impl Index {
             }
             if let Some(scan) = &chapter.scan {
                 index.add_chapter(ci, chapter, scan, config);
+            }
+        }
+        for (id, e) in index.entries.iter().enumerate() {
+            if e.kind == Some(Kind::Character) {
+                let (name, title) = (title_key(e.character_name()), title_key(&e.title));
+                let same = name == title;
+                index.by_character.entry(name).or_default().push(id);
+                if !same {
+                    index.by_character.entry(title).or_default().push(id);
+                }
             }
         }
         index
@@ -457,18 +470,14 @@ impl Index {
 
     /// Character entries whose name matches (case, emoji and punctuation ignored).
     pub fn characters_named(&self, name: &str) -> Vec<EntryId> {
-        let key = title_key(name);
-        (0..self.entries.len())
-            .filter(|&id| {
-                let e = &self.entries[id];
-                e.kind == Some(Kind::Character)
-                    && (title_key(e.character_name()) == key || title_key(&e.title) == key)
-            })
-            .collect()
+        self.by_character
+            .get(&title_key(name))
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn has_characters(&self) -> bool {
-        self.entries.iter().any(|e| e.kind == Some(Kind::Character))
+        !self.by_character.is_empty()
     }
 }
 
