@@ -76,22 +76,100 @@ impl Request {
     }
 }
 
+/// How deeply the input JSON may nest. A chapter nested `n` deep in
+/// `sub_items` sits about `3n` levels down, so this allows books thousands of
+/// levels deep while bounding the memory an absurd input can claim.
+pub const MAX_DEPTH: usize = 20_000;
+
 /// Parses the `[context, book]` pair.
 pub fn parse(bytes: &[u8]) -> Result<Request, WireError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| WireError::Json(e.to_string()))?;
+    if let Some(depth) = deeper_than(bytes, MAX_DEPTH) {
+        return Err(WireError::Json(format!(
+            "it nests deeper than {MAX_DEPTH} levels (at byte {depth})"
+        )));
+    }
+    // serde_json stops at 128 levels by default; a deep book is still a book.
+    // The stacker grows the stack on the heap so deep nesting cannot overflow it.
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    de.disable_recursion_limit();
+    let value = serde::Deserialize::deserialize(serde_stacker::Deserializer::new(&mut de))
+        .and_then(|v: Value| de.end().map(|()| v));
+    let value = value.map_err(|e| WireError::Json(e.to_string()))?;
     let Value::Array(mut pair) = value else {
+        dismantle(value);
         return Err(WireError::Shape(
             "expected a JSON array `[context, book]`".into(),
         ));
     };
     if pair.len() != 2 {
+        let n = pair.len();
+        dismantle(Value::Array(pair));
         return Err(WireError::Shape(format!(
-            "expected `[context, book]`, found an array of {} elements",
-            pair.len()
+            "expected `[context, book]`, found an array of {n} elements"
         )));
     }
     let book = pair.pop().unwrap_or(Value::Null);
     let context = pair.pop().unwrap_or(Value::Null);
+    // From here on the pair is a `Request`, whose drop is iterative.
+    let request = Request {
+        context,
+        book,
+        shape: Shape::Items,
+    };
+    check_request(request)
+}
+
+/// Where the input first nests deeper than `max` arrays and objects, if it does.
+fn deeper_than(bytes: &[u8], max: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Drops a JSON value without recursion, so a deeply nested one cannot
+/// overflow the stack.
+pub fn dismantle(value: Value) {
+    let mut stack = vec![value];
+    while let Some(mut v) = stack.pop() {
+        match &mut v {
+            Value::Array(a) => stack.append(a),
+            Value::Object(o) => stack.extend(std::mem::take(o).into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+}
+
+impl Drop for Request {
+    fn drop(&mut self) {
+        dismantle(std::mem::take(&mut self.context));
+        dismantle(std::mem::take(&mut self.book));
+    }
+}
+
+/// Checks the pair's shape (the request drops iteratively on every error).
+fn check_request(mut request: Request) -> Result<Request, WireError> {
+    let (context, book) = (&request.context, &request.book);
     let Value::Object(ctx) = &context else {
         return Err(WireError::Shape("the context is not a JSON object".into()));
     };
@@ -119,50 +197,67 @@ pub fn parse(bytes: &[u8]) -> Result<Request, WireError> {
                     .into(),
             )),
         };
-    let mut problems = Vec::new();
-    check_items(&book[shape.key()], "book", &mut problems);
-    if let Some(p) = problems.into_iter().next() {
-        return Err(WireError::Shape(p));
-    }
-    Ok(Request {
-        context,
-        book,
-        shape,
-    })
+    check_items(&book[shape.key()]).map_err(WireError::Shape)?;
+    request.shape = shape;
+    Ok(request)
 }
 
 /// Checks that every chapter has the fields we read, so that taking and
-/// putting back chapters cannot fail later.
-fn check_items(items: &Value, at: &str, problems: &mut Vec<String>) {
-    let Some(items) = items.as_array() else {
-        problems.push(format!("{at}: expected an array of book items"));
-        return;
+/// putting back chapters cannot fail later. Iterative: nesting depth is
+/// bounded only by [`MAX_DEPTH`].
+fn check_items(items: &Value) -> Result<(), String> {
+    // Each level: the items being walked, and the (1-based number, chapter) that holds them.
+    type Level<'a> = (
+        std::iter::Enumerate<std::slice::Iter<'a, Value>>,
+        Option<(usize, &'a Value)>,
+    );
+    let mut stack: Vec<Level<'_>> = Vec::new();
+    let Some(top) = items.as_array() else {
+        return Err("book: expected an array of book items".into());
     };
-    for (i, item) in items.iter().enumerate() {
+    stack.push((top.iter().enumerate(), None));
+    let at = |stack: &[(_, Option<(usize, &Value)>)]| {
+        let mut at = String::from("book");
+        for (_, holder) in stack {
+            if let Some((n, ch)) = holder {
+                at.push_str(&format!(
+                    " item {n} (\"{}\")",
+                    ch["name"].as_str().unwrap_or("")
+                ));
+            }
+        }
+        at
+    };
+    while let Some((iter, _)) = stack.last_mut() {
+        let Some((i, item)) = iter.next() else {
+            stack.pop();
+            continue;
+        };
         let Some(chapter) = item.get("Chapter") else {
             continue; // Separator, PartTitle and anything newer pass through untouched
         };
-        let here = format!("{at} item {}", i + 1);
+        let here = || format!("{} item {}", at(&stack), i + 1);
         let Some(ch) = chapter.as_object() else {
-            problems.push(format!("{here}: `Chapter` is not an object"));
-            return;
+            return Err(format!("{}: `Chapter` is not an object", here()));
         };
         if !ch.get("content").is_some_and(Value::is_string) {
-            problems.push(format!("{here}: chapter has no string `content`"));
-            return;
+            return Err(format!("{}: chapter has no string `content`", here()));
         }
         if !ch.get("name").is_some_and(Value::is_string) {
-            problems.push(format!("{here}: chapter has no string `name`"));
-            return;
+            return Err(format!("{}: chapter has no string `name`", here()));
         }
         if let Some(sub) = ch.get("sub_items") {
-            check_items(
-                sub,
-                &format!("{here} (\"{}\")", ch["name"].as_str().unwrap_or("")),
-                problems,
-            );
+            let Some(sub) = sub.as_array() else {
+                return Err(format!(
+                    "{} (\"{}\"): expected an array of book items",
+                    here(),
+                    ch["name"].as_str().unwrap_or("")
+                ));
+            };
+            stack.push((sub.iter().enumerate(), Some((i + 1, chapter))));
         }
     }
+    Ok(())
 }
 
 /// A one-line warning when the running mdBook is of a line this build was not
@@ -238,5 +333,12 @@ fn walk(items: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
 
 /// The book as mdBook expects it back.
 pub fn write_book<W: std::io::Write>(request: &Request, writer: W) -> std::io::Result<()> {
-    serde_json::to_writer(writer, &request.book).map_err(std::io::Error::other)
+    write_value(&request.book, writer)
+}
+
+/// Writes a JSON value of any depth (the stack grows on the heap as needed).
+pub fn write_value<W: std::io::Write>(value: &Value, writer: W) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::new(writer);
+    serde::Serialize::serialize(value, serde_stacker::Serializer::new(&mut ser))
+        .map_err(std::io::Error::other)
 }

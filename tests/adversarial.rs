@@ -1,0 +1,431 @@
+//! Adversarial inputs (issue 8): each with a specific expectation. Regression
+//! inputs found by fuzzing (`fuzz/`) run here as plain tests.
+
+use mdbook_vision::anchor::MdbookLine;
+use mdbook_vision::config::Config;
+use mdbook_vision::diag::{Diagnostic, Severity};
+use mdbook_vision::scan::ParseSettings;
+use mdbook_vision::{process_chapters, ChapterText};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Processes chapters `(path, text)` with the default config; returns the text of
+/// every chapter afterwards and the diagnostics.
+fn process(chapters: &[(&str, &str)]) -> (Vec<String>, Vec<Diagnostic>) {
+    let texts: Vec<ChapterText> = chapters
+        .iter()
+        .map(|(p, t)| ChapterText {
+            name: p.to_string(),
+            source_path: Some(p.to_string()),
+            path: Some(p.to_string()),
+            content: t.to_string(),
+        })
+        .collect();
+    let outcome = process_chapters(
+        &texts,
+        &Config::default(),
+        ParseSettings::new(MdbookLine::V05, true),
+        "src",
+    );
+    let out = texts
+        .iter()
+        .zip(outcome.new_content)
+        .map(|(c, n)| n.unwrap_or_else(|| c.content.clone()))
+        .collect();
+    (out, outcome.diagnostics)
+}
+
+/// Runs the binary with `input` on stdin: (exit code, stdout, stderr).
+fn run_bin(input: &[u8]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mdbook-vision"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn context() -> Value {
+    json!({"root": "/b", "config": {"book": {"src": "src"}, "preprocessor": {"vision": {}}},
+           "renderer": "html", "mdbook_version": "0.5.4"})
+}
+
+fn chapter(name: &str, path: Option<&str>, content: &str, sub_items: Vec<Value>) -> Value {
+    let mut c = json!({"Chapter": {"name": name, "content": content, "number": null, "sub_items": [],
+                       "path": path, "source_path": path, "parent_names": []}});
+    // Moved in, not through `json!` (which would re-serialise it recursively).
+    c["Chapter"]["sub_items"] = Value::Array(sub_items);
+    c
+}
+
+/// Markdown table cells (per row) as pulldown-cmark sees them.
+fn table_cells(markdown: &str) -> Vec<Vec<String>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut rows = Vec::new();
+    let mut cell: Option<String> = None;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::TableHead | Tag::TableRow) => rows.push(Vec::new()),
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                let c = cell.take().unwrap_or_default();
+                rows.last_mut().unwrap().push(c);
+            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                if let Some(c) = &mut cell {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    rows
+}
+
+#[test]
+fn empty_book_comes_back_as_it_was() {
+    for book in [
+        json!({"items": []}),
+        json!({"sections": [], "__non_exhaustive": null}),
+    ] {
+        let input = json!([context(), book]).to_string();
+        let (code, stdout, stderr) = run_bin(input.as_bytes());
+        assert_eq!((code, stderr.as_str()), (0, ""));
+        assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap(), book);
+    }
+}
+
+#[test]
+fn draft_chapters_separators_and_part_titles_pass_through() {
+    let book = json!({"items": [
+        {"PartTitle": "Part <one>"},
+        chapter("Draft", None, "", vec![]),
+        "Separator",
+        chapter("Chars", Some("characters.md"), "# Chars\n\n## Alan\n{{#vision character status=draft}}\n", vec![]),
+    ]});
+    let (code, stdout, stderr) = run_bin(json!([context(), book]).to_string().as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    let out: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(out["items"][0], json!({"PartTitle": "Part <one>"}));
+    assert_eq!(out["items"][2], json!("Separator"));
+    assert_eq!(out["items"][1]["Chapter"]["content"], "");
+    assert_eq!(out["items"][1]["Chapter"]["path"], Value::Null);
+    assert_eq!(
+        out["items"][3]["Chapter"]["content"],
+        "# Chars\n\n## Alan\n| Status | Owner |\n| --- | --- |\n| ⚠️ Draft ⚠️ |  |\n"
+    );
+}
+
+#[test]
+fn thousand_deep_sub_items_through_the_binary() {
+    // Written as text: building or dropping a 1,000-deep `Value` here would recurse.
+    let mut json = format!("[{},{{\"items\":[", context());
+    for d in 0..1000 {
+        let content = if d == 999 {
+            "## Deep\n{{#vision character status=draft}}\n".to_string()
+        } else {
+            format!("# C{d}\n")
+        };
+        json.push_str(&format!(
+            "{{\"Chapter\":{{\"name\":\"C{d}\",\"content\":{},\"number\":null,\"path\":\"c{d}.md\",\"source_path\":\"c{d}.md\",\"parent_names\":[],\"sub_items\":[",
+            Value::from(content)
+        ));
+    }
+    json.push_str(&"]}}".repeat(1000));
+    json.push_str("]}]");
+    let (code, stdout, stderr) = run_bin(json.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert_eq!(stdout.matches("\"sub_items\":[").count(), 1000);
+    assert!(
+        stdout.starts_with("{\"items\":[{\"Chapter\":{\"content\":\"# C0\\n\",\"name\":\"C0\""),
+        "{}",
+        &stdout[..200]
+    );
+    assert!(stdout.contains(
+        r###""content":"## Deep\n| Status | Owner |\n| --- | --- |\n| ⚠️ Draft ⚠️ |  |\n""###
+    ));
+    assert!(
+        stdout.ends_with(&format!("{}]}}", "]}}".repeat(1000))),
+        "{}",
+        &stdout[stdout.len() - 100..]
+    );
+}
+
+#[test]
+fn absurdly_deep_json_is_one_clear_error() {
+    let depth = mdbook_vision::wire::MAX_DEPTH + 1;
+    let input = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let (code, stdout, stderr) = run_bin(input.as_bytes());
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(
+        stderr,
+        format!("mdbook-vision: error: could not read the book from mdBook: the input is not valid JSON: it nests deeper than {} levels (at byte {})\n", depth - 1, depth - 1)
+    );
+}
+
+#[test]
+fn one_megabyte_single_line_chapter() {
+    let line = "word {{#vision x=\" `code` | pipe ".repeat(1 << 15);
+    assert!(line.len() > 1 << 20);
+    let plain = "lorem ipsum ".repeat(90_000);
+    let start = Instant::now();
+    let (out, diags) = process(&[("other.md", &line), ("plain.md", &plain)]);
+    let took = start.elapsed();
+    assert_eq!(out[1], plain);
+    assert!(
+        diags.iter().all(|d| d.lint == "invalid-directive"),
+        "{:?}",
+        diags.first()
+    );
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+}
+
+#[test]
+fn ten_thousand_row_table() {
+    let mut text = String::from(
+        "# Roadmap\n\n| Plan | Owner | Status | Last updated |\n| --- | --- | --- | --- |\n",
+    );
+    for i in 0..10_000 {
+        text.push_str(&format!("| Plan {i} | @owner{i} | 🥬 | 2021-02 |\n"));
+    }
+    let start = Instant::now();
+    let (out, diags) = process(&[("roadmap.md", &text)]);
+    let took = start.elapsed();
+    assert!(
+        diags.iter().all(|d| d.level != Severity::Error),
+        "{:?}",
+        diags.first()
+    );
+    let rows = table_cells(&out[0]);
+    assert_eq!(rows.len(), 10_001);
+    assert_eq!(rows[10_000], ["Plan 9999", "@owner9999", "🥬", "2021-02"]);
+    assert!(out[0]
+        .contains("| Plan 9999 | [@owner9999](https://github.com/owner9999) | 🥬 | 2021-02 |"));
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+}
+
+#[test]
+fn crlf_and_bom_keep_lines_and_columns_right() {
+    let text = "\u{feff}# Characters\r\n\r\n## Alan\r\n{{#vision character status=drfat}}\r\n";
+    let (out, diags) = process(&[("characters.md", text)]);
+    let d = diags.iter().find(|d| d.lint == "unknown-status").unwrap();
+    assert_eq!((d.line, d.column), (4, 21), "{d:?}");
+    assert_eq!(d.source_line, "{{#vision character status=drfat}}");
+    // The table keeps the chapter's line endings and the BOM stays.
+    assert!(out[0].starts_with('\u{feff}'));
+    let (out, _) = process(&[("characters.md", &text.replace("drfat", "draft"))]);
+    assert_eq!(
+        out[0],
+        "\u{feff}# Characters\r\n\r\n## Alan\r\n| Status | Owner |\r\n| --- | --- |\r\n| ⚠️ Draft ⚠️ |  |\r\n"
+    );
+}
+
+#[test]
+fn combining_marks_rtl_and_zwj_emoji_in_titles() {
+    let text = "# Characters\n\n## Zoe\u{301} שלום 👩‍👩‍👧\n{{#vision character status=draft}}\n";
+    let sq = "# Status quo\n\n## Story\n{{#vision status-quo character=\"Zoe\u{301} שלום 👩‍👩‍👧\" assigned=Shane}}\n";
+    let (out, diags) = process(&[("characters.md", text), ("status_quo.md", sq)]);
+    assert!(
+        diags.iter().all(|d| d.level != Severity::Error),
+        "{diags:?}"
+    );
+    let rows = table_cells(&out[1]);
+    assert_eq!(rows[1][0], "Zoe\u{301} שלום 👩‍👩‍👧");
+    // mdBook's ids keep letters and digits: the combining mark and the emoji go.
+    assert!(out[1].contains("(characters.md#zoe-שלום-)"), "{}", out[1]);
+}
+
+#[test]
+fn markup_in_titles_and_owners_is_escaped_and_tables_stay_intact() {
+    let chars = "# Characters\n\n## A|b <script>alert(1)</script> `x` ]y\n{{#vision character status=draft owner=\"@evil|<script>\" owner=\"x`]|y\"}}\n";
+    // The heading's title is its text: inline HTML is not part of it.
+    let sq = "# Status quo\n\n## S\n{{#vision status-quo character=\"A|b alert(1) x ]y\" assigned=\"<img src=x>|\"}}\n";
+    let (out, diags) = process(&[("characters.md", chars), ("status_quo.md", sq)]);
+    assert!(
+        diags.iter().all(|d| d.level != Severity::Error),
+        "{diags:?}"
+    );
+    for text in &out {
+        assert!(
+            !text.contains("<script>") || text.contains("## A|b <script>"),
+            "{text}"
+        );
+        assert!(!text.contains("<img"), "{text}");
+    }
+    let rows = table_cells(&out[0]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].len(), 2, "{rows:?}");
+    assert_eq!(rows[1][1], "@evil|<script>, x`]|y");
+    let rows = table_cells(&out[1]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].len(), 3, "{rows:?}");
+    assert_eq!(rows[1][0], "A|b alert(1) x ]y");
+    assert_eq!(rows[1][2], "<img src=x>|");
+}
+
+#[test]
+fn directive_split_across_lines_is_one_directive() {
+    let text = "# C\n\n## Alan\n{{#vision character\n  status=draft\n  owner=@a}}\n";
+    let (out, diags) = process(&[("characters.md", text)]);
+    assert!(
+        diags.iter().all(|d| d.level != Severity::Error),
+        "{diags:?}"
+    );
+    assert_eq!(
+        out[0],
+        "# C\n\n## Alan\n| Status | Owner |\n| --- | --- |\n| ⚠️ Draft ⚠️ | [@a](https://github.com/a) |\n"
+    );
+}
+
+#[test]
+fn unterminated_directive_at_end_of_file() {
+    for text in [
+        "# C\n\n## Alan\n{{#vision character status=draft",
+        "# C\n\n## Alan\n{{#vision character status=\"draft",
+        "{{#vision",
+    ] {
+        let (out, diags) = process(&[("characters.md", text)]);
+        assert_eq!(out[0], text, "left as written");
+        let d = diags
+            .iter()
+            .find(|d| d.lint == "invalid-directive")
+            .unwrap();
+        assert_eq!(d.level, Severity::Error);
+        assert!(
+            d.message.contains("missing its closing `}}`")
+                || d.message.contains("unterminated quote"),
+            "{d:?}"
+        );
+    }
+}
+
+#[test]
+fn duplicate_titles_make_references_ambiguous() {
+    let chars = "# C\n\n## Alan\n{{#vision character status=draft}}\n\n## Alan\n{{#vision character status=draft}}\n";
+    let sq = "# S\n\n## Story\n{{#vision status-quo character=Alan}}\n";
+    let (_, diags) = process(&[("characters.md", chars), ("status_quo.md", sq)]);
+    let d = diags
+        .iter()
+        .find(|d| d.lint == "ambiguous-reference")
+        .unwrap();
+    assert_eq!((d.file.as_str(), d.line), ("src/status_quo.md", 4));
+}
+
+#[test]
+fn references_forming_a_cycle_terminate_with_links_both_ways() {
+    let sq = "# S\n\n## Alpha\n{{#vision status-quo future=Beta}}\n";
+    let sf = "# F\n\n## Beta\n{{#vision shiny-future status-quo=Alpha}}\n";
+    let (out, diags) = process(&[("status_quo.md", sq), ("shiny_future.md", sf)]);
+    assert!(
+        diags.iter().all(|d| d.level != Severity::Error),
+        "{diags:?}"
+    );
+    assert!(
+        out[0].contains("[Beta](shiny_future.md#beta)"),
+        "{}",
+        out[0]
+    );
+    assert!(
+        out[1].contains("[Alpha](status_quo.md#alpha)"),
+        "{}",
+        out[1]
+    );
+}
+
+#[test]
+fn every_chapter_referencing_every_other_is_not_quadratic() {
+    const N: usize = 300;
+    let mut chapters = Vec::new();
+    for i in 0..N {
+        let (dir, kind, key) = if i % 2 == 0 {
+            ("status_quo", "status-quo", "future")
+        } else {
+            ("shiny_future", "shiny-future", "status-quo")
+        };
+        let mut d = format!("# Story {i}\n{{{{#vision {kind}");
+        for j in (0..N).filter(|j| j % 2 != i % 2) {
+            d.push_str(&format!(" {key}=\"Story {j}\""));
+        }
+        d.push_str("}}\n");
+        chapters.push((format!("{dir}/s{i}.md"), d));
+    }
+    let book: Vec<(&str, &str)> = chapters
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let start = Instant::now();
+    let (out, diags) = process(&book);
+    let took = start.elapsed();
+    assert!(
+        diags.iter().all(|d| d.level != Severity::Error),
+        "{:?}",
+        diags.first()
+    );
+    assert_eq!(
+        out[0].matches("](../shiny_future/s").count(),
+        N / 2,
+        "{}",
+        &out[0][..300]
+    );
+    // 300 chapters × 150 references each (45,000 links): measured 0.17 s in release, ~2 s in debug.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    println!("300 chapters referencing each other: {took:?}");
+}
+
+#[test]
+fn bad_input_is_one_line_exit_1_and_nothing_on_stdout() {
+    let ctx = |config: Value| json!({"root": "/", "config": config, "renderer": "html", "mdbook_version": "0.5.4"});
+    let ok_book = json!({"items": []});
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"[{\"root\": ".to_vec(), "the input is not valid JSON: EOF while parsing"),
+        (b"[1, 2] trailing".to_vec(), "the input is not valid JSON: trailing characters"),
+        (b"\"a book\"".to_vec(), "expected a JSON array `[context, book]`"),
+        (json!([ctx(json!({})), []]).to_string().into_bytes(), "the book is not a JSON object"),
+        (json!([[], ok_book]).to_string().into_bytes(), "the context is not a JSON object"),
+        (json!([{"root": "/", "config": {}, "renderer": "html"}, ok_book]).to_string().into_bytes(), "the context has no `mdbook_version` field"),
+        (json!([{"root": "/", "config": 3, "renderer": "html", "mdbook_version": "0.5.4"}, ok_book]).to_string().into_bytes(), "the context's `config` is not an object"),
+        (json!([ctx(json!({})), {"items": [{"Chapter": 1}]}]).to_string().into_bytes(), "book item 1: `Chapter` is not an object"),
+        (json!([ctx(json!({})), {"items": [chapter("P", Some("p.md"), "", vec![json!({"Chapter": {"name": "Q", "content": 7}})])]}]).to_string().into_bytes(), "book item 1 (\"P\") item 1: chapter has no string `content`"),
+        (json!([ctx(json!({})), {"items": [{"Chapter": {"name": "P", "content": "", "sub_items": 5}}]}]).to_string().into_bytes(), "expected an array of book items"),
+        (json!([ctx(json!({"preprocessor": {"vision": {"statuses": 3}}})), ok_book]).to_string().into_bytes(), "invalid configuration in book.toml: "),
+        (json!([ctx(json!({"preprocessor": {"vision": {"owner-url": ["x"]}}})), ok_book]).to_string().into_bytes(), "invalid configuration in book.toml: "),
+    ];
+    for (input, expected) in cases {
+        let (code, stdout, stderr) = run_bin(&input);
+        assert_eq!(code, 1, "{expected}: {stderr}");
+        assert_eq!(stdout, "", "{expected}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.starts_with("mdbook-vision: error: "), "{stderr}");
+        assert!(stderr.contains(expected), "want {expected:?} in {stderr}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Regression inputs found by fuzzing (`fuzz/`, see README "Fuzzing").
+// ---------------------------------------------------------------------------
+
+/// fuzz `chapter`: an `@name` followed by other characters in a directive value
+/// was plain text, but linked on the next run (not idempotent).
+#[test]
+fn fuzz_owner_with_trailing_characters_is_linked_once() {
+    let text = "# 😱 Status quo stories: Alan has trouble getting started\n{{#vision status-quo character=Alan assigned=\"Shane\" assigned=@estebank\u{FFFD}\u{FFFD}}}\n\nAlan quits.\n";
+    let (out, _) = process(&[("status_quo.md", text)]);
+    assert!(out[0].contains("| Alan | not yet written | Shane, [@estebank](https://github.com/estebank)\u{FFFD}\u{FFFD} |"), "{}", out[0]);
+    let (again, _) = process(&[("status_quo.md", &out[0])]);
+    assert_eq!(again[0], out[0]);
+}
