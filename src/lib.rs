@@ -5,6 +5,7 @@
 //! JSON protocol around it.
 
 pub mod anchor;
+pub mod book_dir;
 pub mod checks;
 pub mod config;
 pub mod diag;
@@ -45,6 +46,8 @@ pub struct Analysis<'a> {
     pub relations: relations::Relations,
     pub config: &'a Config,
     pub settings: ParseSettings,
+    /// The FAQ analysis, computed once on first use (checks and render share it).
+    pub faq: std::cell::OnceCell<Vec<faq::EntryFaq>>,
 }
 
 impl Analysis<'_> {
@@ -110,6 +113,7 @@ pub fn process_chapters(
         relations,
         config,
         settings,
+        faq: std::cell::OnceCell::new(),
     };
     let mut reporter = Reporter::new(config.lints.clone());
     checks::run(&analysis, &mut reporter);

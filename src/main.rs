@@ -1,5 +1,5 @@
 //! The `mdbook-vision` command: the preprocessor itself (book JSON on stdin),
-//! `supports`, and the tools around it.
+//! `supports`, and the tools around it: `check`, `install` and `new`.
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -7,14 +7,18 @@ use mdbook_vision::config::Config;
 use mdbook_vision::scan::ParseSettings;
 use mdbook_vision::{diag, process_chapters, wire};
 use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod cli;
 
 #[derive(Parser)]
 #[command(
     name = "mdbook-vision",
     version,
     about = "An mdBook preprocessor for vision docs",
-    long_about = "An mdBook preprocessor for vision docs.\n\nWithout a command it is the preprocessor: mdBook sends `[context, book]` JSON on stdin and reads the book back on stdout. Add `[preprocessor.vision]` to book.toml and run `mdbook build`."
+    long_about = "An mdBook preprocessor for vision docs.\n\nWithout a command it is the preprocessor: mdBook sends `[context, book]` JSON on stdin and reads the book back on stdout. Add `[preprocessor.vision]` to book.toml (or run `mdbook-vision install`) and run `mdbook build`.",
+    after_help = "Examples:\n  mdbook-vision install                 add the preprocessor to ./book.toml\n  mdbook-vision check --format github   report problems as GitHub annotations\n  mdbook-vision new status-quo \"Grace wants to use io-uring\" --character Grace"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -29,19 +33,45 @@ enum Command {
         /// The renderer's name, e.g. `html`.
         renderer: String,
     },
+    /// Check a book without building it: print the diagnostics `mdbook build` would print.
+    #[command(
+        long_about = "Check a book without building it.\n\nLoads the book as mdBook does (book.toml, its `src` directory, SUMMARY.md, {{#include}} files), runs every check and prints the same diagnostics the preprocessor prints during `mdbook build`. Writes nothing.\n\nExit status: 1 when there are errors (or warnings, with --deny-warnings), 0 otherwise.",
+        after_help = "Examples:\n  mdbook-vision check\n  mdbook-vision check docs --format github --deny-warnings\n  mdbook-vision check --format json > diagnostics.json"
+    )]
+    Check(cli::check::Args),
+    /// Add `[preprocessor.vision]` to book.toml, keeping everything else as it is.
+    #[command(
+        long_about = "Add `[preprocessor.vision]` (with `after = [\"links\"]`) to BOOK_DIR/book.toml.\n\nComments, order and formatting of the file are kept; only the table is added. If the book already has it, nothing changes.",
+        after_help = "Example:\n  mdbook-vision install my-book"
+    )]
+    Install {
+        /// The book's root directory (holding book.toml).
+        #[arg(default_value = ".")]
+        book_dir: PathBuf,
+    },
+    /// Create a new character, story or design doc with its required FAQ, and list it in SUMMARY.md.
+    #[command(
+        long_about = "Create the chapter for a new entry and list it in SUMMARY.md.\n\nThe file is named after the title, in the directory where this book keeps entries of that kind (or --dir). It holds the heading, the `{{#vision ...}}` directive, an outline to fill in and a Frequently Asked Questions section with the book's required questions for the kind. It is listed in SUMMARY.md under the chapter that holds the other entries of the kind, in SUMMARY.md's own indentation style. An existing file is never overwritten.",
+        after_help = "Examples:\n  mdbook-vision new status-quo \"Grace wants to use io-uring\" --character Grace\n  mdbook-vision new character \"Grace: the systems programming expert\"\n  mdbook-vision new design-doc \"Async closures\" --book docs"
+    )]
+    New(cli::new::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Some(Command::Supports { .. }) => ExitCode::SUCCESS,
-        None => match preprocess() {
-            Ok(code) => code,
-            Err(e) => {
-                eprintln!("mdbook-vision: error: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
+    let result = match cli.command {
+        Some(Command::Supports { .. }) => return ExitCode::SUCCESS,
+        Some(Command::Check(args)) => cli::check::run(&args),
+        Some(Command::Install { book_dir }) => cli::install::run(&book_dir),
+        Some(Command::New(args)) => cli::new::run(&args),
+        None => preprocess(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("mdbook-vision: error: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -23,18 +23,25 @@ pub struct Edit {
 
 /// New text for every chapter that changes.
 pub fn render(a: &Analysis) -> Vec<Option<String>> {
+    // The stories of each chapter, found once (not by a scan per chapter).
+    let mut stories: Vec<Vec<EntryId>> = vec![Vec::new(); a.chapters.len()];
+    for (id, story) in a.relations.stories.iter().enumerate() {
+        if story.is_some() {
+            stories[a.index.entries[id].chapter].push(id);
+        }
+    }
     (0..a.chapters.len())
         .map(|ci| {
             let Some(scan) = &a.chapters[ci].scan else {
                 return None;
             };
-            let edits = chapter_edits(a, ci, scan);
+            let edits = chapter_edits(a, ci, scan, &stories[ci]);
             apply(a.texts[ci], edits)
         })
         .collect()
 }
 
-fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
+fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> Vec<Edit> {
     let text = a.texts[ci];
     let mut edits = Vec::new();
     for (di, found) in scan.directives.iter().enumerate() {
@@ -66,17 +73,15 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
         };
         edits.push(block_edit(text, found, scan, rendered));
     }
-    for (id, story) in a.relations.stories.iter().enumerate() {
-        match story {
-            Some(
-                story @ Story {
-                    source: StorySource::Table(ti),
-                    ..
-                },
-            ) if a.index.entries[id].chapter == ci => {
-                edits.extend(story_table_edits(a, ci, id, story, &scan.tables[*ti]));
-            }
-            _ => {}
+    for &id in stories {
+        if let Some(
+            story @ Story {
+                source: StorySource::Table(ti),
+                ..
+            },
+        ) = &a.relations.stories[id]
+        {
+            edits.extend(story_table_edits(a, ci, id, story, &scan.tables[*ti]));
         }
     }
     edits.extend(crate::roadmap::table_edits(a, ci, scan));
@@ -314,7 +319,13 @@ pub fn person(config: &Config, name: &str) -> String {
         Some(handle) if is_handle(handle) => {
             format!("[@{handle}]({})", config.owner_link(handle))
         }
-        _ => escape_cell(name),
+        _ => {
+            // Link the `@name`s a hand-written cell would get linked on the next
+            // run (`@a?`, `@a and @b`), so processing the output changes nothing.
+            let escaped = escape_cell(name);
+            let edits = owner_links(config, &escaped, 0..escaped.len(), &[]);
+            apply(&escaped, edits).unwrap_or(escaped)
+        }
     }
 }
 
@@ -392,6 +403,12 @@ fn block_edit(text: &str, found: &Found, scan: &Scan, blocks: Vec<String>) -> Ed
         body
     } else {
         format!("\n\n{body}\n\n")
+    };
+    // Keep a CRLF chapter's line endings.
+    let body = if text[span.end..].starts_with("\r\n") {
+        body.replace('\n', "\r\n")
+    } else {
+        body
     };
     Edit { span, text: body }
 }
