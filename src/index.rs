@@ -102,7 +102,7 @@ pub type EntryId = usize;
 pub struct Misplaced {
     pub chapter: usize,
     pub directive: usize,
-    pub reason: &'static str,
+    pub reason: String,
 }
 
 #[derive(Debug, Default)]
@@ -155,7 +155,7 @@ impl Index {
         let mut index = Index::default();
         for (ci, chapter) in chapters.iter().enumerate() {
             if let Some(path) = &chapter.source_path {
-                index.chapter_by_path.insert(path.clone(), ci);
+                index.chapter_by_path.entry(path.clone()).or_insert(ci);
             }
             if let Some(scan) = &chapter.scan {
                 index.add_chapter(ci, chapter, scan, config);
@@ -235,7 +235,8 @@ impl Index {
                 self.misplaced.push(Misplaced {
                     chapter: ci,
                     directive: di,
-                    reason: "an entry directive must follow the heading of the entry it describes",
+                    reason: "an entry directive must follow the heading of the entry it describes"
+                        .into(),
                 });
                 continue;
             };
@@ -256,7 +257,8 @@ impl Index {
                 self.misplaced.push(Misplaced {
                     chapter: ci,
                     directive: di,
-                    reason: "this entry already has a directive; give all its metadata in one",
+                    reason: "this entry already has a directive; give all its metadata in one"
+                        .into(),
                 });
                 continue;
             }
@@ -265,6 +267,39 @@ impl Index {
             }
             if let DirectiveName::Entry(kind) = d.name {
                 entry.kind = Some(kind);
+            }
+        }
+        // A directive and a hand-written story table that disagree on the kind
+        // leave the entry's kind to chance; say so instead of guessing.
+        for entry in &self.entries[first_entry..] {
+            let table_kind = entry.tables(scan).find_map(|(_, t)| match table_shape(t) {
+                Some(TableShape::StatusQuoStory) => Some(Kind::StatusQuo),
+                Some(TableShape::ShinyFutureStory) => Some(Kind::ShinyFuture),
+                _ => None,
+            });
+            let directive = entry.sources.iter().find_map(|s| match s {
+                MetaSource::Directive(di) => match &scan.directives[*di].parsed {
+                    Ok(Directive {
+                        name: DirectiveName::Entry(k),
+                        ..
+                    }) => Some((*di, *k)),
+                    _ => None,
+                },
+                MetaSource::Table(_) => None,
+            });
+            if let (Some(table_kind), Some((di, kind))) = (table_kind, directive) {
+                if table_kind != kind {
+                    self.misplaced.push(Misplaced {
+                        chapter: ci,
+                        directive: di,
+                        reason: format!(
+                            "this directive says \"{}\" is a {}, but its hand-written table makes it a {}",
+                            entry.title,
+                            kind.describe(),
+                            table_kind.describe()
+                        ),
+                    });
+                }
             }
         }
         self.entries[first_entry..].sort_by_key(|e| e.heading);

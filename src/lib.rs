@@ -81,9 +81,21 @@ pub fn process_chapters(
     src_dir: &str,
 ) -> Outcome {
     let texts: Vec<&str> = chapters.iter().map(|c| c.content.as_str()).collect();
+    // mdBook never sends one file twice; if a book does, only the first copy is
+    // read and edited, so links into that path have one meaning.
+    let mut seen_paths = std::collections::HashSet::new();
     let infos: Vec<ChapterInfo> = chapters
         .iter()
         .map(|c| {
+            let mut own_paths: Vec<String> = [&c.source_path, &c.path]
+                .into_iter()
+                .flatten()
+                .map(|p| p.replace('\\', "/"))
+                .collect();
+            own_paths.dedup();
+            let first_copy = own_paths
+                .into_iter()
+                .fold(true, |all_new, p| seen_paths.insert(p) && all_new);
             let source_path = c.source_path.as_ref().map(|p| p.replace('\\', "/"));
             let display_path = match &source_path {
                 Some(p) if src_dir.is_empty() => p.clone(),
@@ -100,7 +112,7 @@ pub fn process_chapters(
                 source_path,
                 display_path,
                 // Every chapter is scanned: links into it need its heading ids.
-                scan: Some(scan::scan(&c.content, settings)),
+                scan: first_copy.then(|| scan::scan(&c.content, settings)),
             }
         })
         .collect();

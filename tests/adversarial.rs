@@ -429,3 +429,51 @@ fn fuzz_owner_with_trailing_characters_is_linked_once() {
     let (again, _) = process(&[("status_quo.md", &out[0])]);
     assert_eq!(again[0], out[0]);
 }
+
+/// fuzz `chapter`: a hand-written story table and an entry directive of another
+/// kind on the same heading decided the kind by order, so the output flipped on
+/// the next run. Now the conflict is an error at the directive.
+#[test]
+fn fuzz_directive_conflicting_with_a_story_table_is_an_error() {
+    let text = "## T\n\nCharacter | Status quo | Assigned To\n--- | --- | ---\n\n* {{#vision character }}\n";
+    let (_, diags) = process(&[("c.md", text)]);
+    let errors: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.level == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{diags:#?}");
+    let d = errors[0];
+    assert_eq!(
+        (d.lint, d.level, d.line, d.column),
+        ("misplaced-directive", Severity::Error, 6, 3)
+    );
+    assert_eq!(
+        d.message,
+        "this directive says \"T\" is a character, but its hand-written table makes it a shiny future story"
+    );
+    // The raw fuzz input reaches the same verdict instead of a flip-flop.
+    let raw = include_bytes!("../fuzz/regressions/chapter-directive-inside-story-table");
+    let raw = String::from_utf8_lossy(raw);
+    let (out, diags) = process(&[("c.md", &raw)]);
+    if !diags.iter().any(|d| d.level == Severity::Error) {
+        let (again, more) = process(&[("c.md", &out[0])]);
+        assert_eq!(again[0], out[0]);
+        assert_eq!(more.len(), diags.len());
+    }
+}
+
+/// fuzz `book`: two chapters with one path (mdBook never sends this) made an
+/// added back-link be appended again on every run. Only the first copy of a
+/// path is read and edited now, so a second run changes nothing.
+#[test]
+fn fuzz_duplicate_chapter_paths_are_idempotent() {
+    let input = include_bytes!("../fuzz/regressions/book-duplicate-chapter-paths.json");
+    let (code, first, stderr) = run_bin(input);
+    assert_eq!(code, 0, "{stderr}");
+    let context = context();
+    let book: Value = serde_json::from_str(&first).unwrap();
+    let again = serde_json::to_vec(&json!([context, book])).unwrap();
+    let (code, second, _) = run_bin(&again);
+    assert_eq!(code, 0);
+    assert_eq!(second, first, "a second run changes nothing");
+}

@@ -28,7 +28,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
         reporter.report(
             &a.source(m.chapter),
             found.span.clone(),
-            Draft::new(MISPLACED_DIRECTIVE, m.reason),
+            Draft::new(MISPLACED_DIRECTIVE, m.reason.clone()),
         );
     }
 }
