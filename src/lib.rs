@@ -93,9 +93,7 @@ pub fn process_chapters(
                 .map(|p| p.replace('\\', "/"))
                 .collect();
             own_paths.dedup();
-            let first_copy = own_paths
-                .into_iter()
-                .fold(true, |all_new, p| seen_paths.insert(p) && all_new);
+            let first_copy = own_paths.into_iter().all(|p| seen_paths.insert(p));
             let source_path = c.source_path.as_ref().map(|p| p.replace('\\', "/"));
             let display_path = match &source_path {
                 Some(p) if src_dir.is_empty() => p.clone(),
