@@ -250,7 +250,7 @@ fn story_table_edits(
             });
         }
     }
-    if let Some(cell) = row.cells.get(1) {
+    if let Some(cell) = row.cells.get(1).filter(|c| is_written_cell(text, row, c)) {
         let mut present = Vec::new();
         for r in &story.partners {
             if let Ok(p) = r.target {
@@ -368,6 +368,22 @@ pub(crate) fn owner_links(
         });
     }
     edits
+}
+
+/// Whether a cell stands in the row's text (a row with too few cells gets empty
+/// ones that are nowhere in the source): only such a cell can be edited.
+fn is_written_cell(text: &str, row: &crate::scan::Row, cell: &crate::scan::Cell) -> bool {
+    let line_end = row.span.start + text[row.span.clone()].trim_end().len();
+    if cell.span.end > line_end || cell.span.start < row.span.start {
+        return false;
+    }
+    if !cell.span.is_empty() {
+        return true;
+    }
+    // An empty cell is written as `|  |`: pipes on both sides.
+    let before = text[row.span.start..cell.span.start].trim_end();
+    let after = text[cell.span.end..line_end].trim_start();
+    before.ends_with('|') && after.starts_with('|')
 }
 
 /// Replaces a directive with rendered block content (tables separated by a

@@ -477,3 +477,37 @@ fn fuzz_duplicate_chapter_paths_are_idempotent() {
     assert_eq!(code, 0);
     assert_eq!(second, first, "a second run changes nothing");
 }
+
+/// fuzz `chapter`: a story-table row with fewer cells than its header got a
+/// back-link appended where the missing cell "was" (outside the row) on every run.
+#[test]
+fn fuzz_row_with_missing_cells_is_not_edited_outside_the_row() {
+    let raw = include_bytes!("../fuzz/regressions/chapter-row-with-missing-cells");
+    let text = String::from_utf8_lossy(raw).replace("\\{{#vision", "{{#vision");
+    let parts: Vec<&str> = text.splitn(4, '\0').collect();
+    let paths = [
+        "status_quo.md",
+        "shiny_future.md",
+        "characters.md",
+        "roadmap.md",
+    ];
+    let chapters: Vec<(&str, &str)> = paths.iter().copied().zip(parts.iter().copied()).collect();
+    let (out, diags) = process(&chapters);
+    assert!(
+        !diags.iter().any(|d| d.level == Severity::Error),
+        "{diags:#?}"
+    );
+    let again: Vec<(&str, &str)> = paths
+        .iter()
+        .copied()
+        .zip(out.iter().map(String::as_str))
+        .collect();
+    let (twice, _) = process(&again);
+    assert_eq!(twice, out, "a second run changes nothing");
+    // The short row stays exactly as written.
+    assert!(
+        out[0].contains("\n| [Alan]\n| Character | Status quo | Assigned To |\n"),
+        "{}",
+        out[0]
+    );
+}
