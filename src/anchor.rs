@@ -528,9 +528,13 @@ impl AnchorMaker {
 
 /// 0.5's `id_from_content`.
 fn id_from_text_v05(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .chars()
+    keep_id_chars(&text.trim().to_lowercase())
+}
+
+/// The filter both lines apply: letters, digits, `_` and `-` stay, whitespace
+/// becomes `-`, everything else goes. (They differ in how and when they lowercase.)
+fn keep_id_chars(text: &str) -> String {
+    text.chars()
         .filter_map(|ch| {
             if ch.is_alphanumeric() || ch == '_' || ch == '-' {
                 Some(ch)
@@ -549,21 +553,8 @@ fn id_from_content_v04(html: &str) -> String {
     for entity in ["&lt;", "&gt;", "&amp;", "&#39;", "&quot;"] {
         content = content.replace(entity, "");
     }
-    content
-        .trim()
-        .trim_start_matches('#')
-        .trim()
-        .chars()
-        .filter_map(|ch| {
-            if ch.is_alphanumeric() || ch == '_' || ch == '-' {
-                Some(ch.to_ascii_lowercase())
-            } else if ch.is_whitespace() {
-                Some('-')
-            } else {
-                None
-            }
-        })
-        .collect()
+    // ASCII lowercasing keeps letters letters, so filtering first is the same.
+    keep_id_chars(content.trim().trim_start_matches('#').trim()).to_ascii_lowercase()
 }
 
 /// 0.4's `<.*?>` removal: a `<` up to the next `>` on the same line.

@@ -642,9 +642,8 @@ impl Index {
             match self.chapter_at(chapters, &normalized) {
                 Some(ci) => ci,
                 None => {
-                    let known: Vec<&str> =
+                    let mut known: Vec<&str> =
                         self.chapter_by_path.keys().map(String::as_str).collect();
-                    let mut known = known;
                     known.sort_unstable();
                     return LinkTarget::MissingChapter {
                         closest: crate::text::closest(&normalized, known, 1)
