@@ -287,6 +287,24 @@ impl Index {
                 },
                 MetaSource::Table(_) => None,
             });
+            // A directive whose table does not say the kind (`Status | Owner`) would
+            // leave the chapter path to decide it on the next run: they must agree.
+            if let (Some((kind, _)), Some((di, dkind))) = (path_kind, directive) {
+                let table_says_kind = matches!(dkind, Kind::StatusQuo | Kind::ShinyFuture);
+                if !table_says_kind && dkind != kind {
+                    self.misplaced.push(Misplaced {
+                        chapter: ci,
+                        directive: di,
+                        reason: format!(
+                            "this directive says \"{}\" is a {}, but it is in a chapter of {} entries",
+                            entry.title,
+                            dkind.describe(),
+                            kind.describe()
+                        ),
+                    });
+                    continue;
+                }
+            }
             if let (Some(table_kind), Some((di, kind))) = (table_kind, directive) {
                 if table_kind != kind {
                     self.misplaced.push(Misplaced {

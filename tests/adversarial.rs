@@ -511,3 +511,32 @@ fn fuzz_row_with_missing_cells_is_not_edited_outside_the_row() {
         out[0]
     );
 }
+
+/// proptest: a `design-doc` directive in a status quo chapter expanded into a
+/// `Status | Owner` table, which on the next run took its kind from the chapter
+/// path (a status quo story) and so drew different checks. The disagreement is
+/// now an error at the directive.
+#[test]
+fn proptest_directive_kind_against_the_chapter_path_is_an_error() {
+    let text = "## Alan has trouble getting started\n{{#vision design-doc owner=draft }}\n\n";
+    let (_, diags) = process(&[("status_quo.md", text)]);
+    let errors: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.level == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{diags:#?}");
+    assert_eq!(
+        (errors[0].lint, errors[0].line, errors[0].column),
+        ("misplaced-directive", 2, 1)
+    );
+    assert_eq!(
+        errors[0].message,
+        "this directive says \"Alan has trouble getting started\" is a design doc, but it is in a chapter of status quo story entries"
+    );
+    // Outside a kind's chapters the directive decides, and nothing is reported.
+    let (_, diags) = process(&[("notes.md", text)]);
+    assert!(
+        !diags.iter().any(|d| d.level == Severity::Error),
+        "{diags:#?}"
+    );
+}
