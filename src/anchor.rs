@@ -174,6 +174,10 @@ pub struct AnchorMaker {
     /// 0.4: the page's HTML since the last heading, as far as the header
     /// regex can see it (raw HTML, escaped text, line breaks).
     pending_html: String,
+    /// 0.4: whether the last line of `pending_html` holds a raw `<h` from HTML.
+    /// A match starts only at raw HTML (text has its `<` escaped) and never
+    /// spans lines, so other lines' text need not be kept at all.
+    raw_h_line: bool,
 }
 
 impl AnchorMaker {
@@ -185,6 +189,7 @@ impl AnchorMaker {
             footnotes: HashMap::new(),
             image_depth: 0,
             pending_html: String::new(),
+            raw_h_line: false,
         }
     }
 
@@ -238,7 +243,7 @@ impl AnchorMaker {
         }
         if let Event::FootnoteReference(name) = event {
             let n = self.footnote_number(name);
-            if self.line == MdbookLine::V04 && !in_image {
+            if self.line == MdbookLine::V04 && !in_image && self.raw_h_line {
                 self.pending_html.push_str(&n.to_string());
             }
         }
@@ -253,11 +258,23 @@ impl AnchorMaker {
     /// the regex does not match across them.
     fn pend_v04(&mut self, event: &Event<'_>) {
         let out = &mut self.pending_html;
+        let newline = |out: &mut String, raw_h_line: &mut bool| {
+            if std::mem::take(raw_h_line) {
+                out.push('\n');
+            }
+        };
         match event {
-            Event::Text(t) | Event::Code(t) => escape_body(out, t),
-            Event::Html(h) | Event::InlineHtml(h) => out.push_str(h),
+            Event::Text(t) | Event::Code(t) if self.raw_h_line => escape_body(out, t),
+            Event::Text(_) | Event::Code(_) => {}
+            Event::Html(h) | Event::InlineHtml(h) if self.raw_h_line || h.contains("<h") => {
+                out.push_str(h);
+                let last_line = h.rsplit('\n').next().unwrap_or("");
+                self.raw_h_line =
+                    last_line.contains("<h") || (self.raw_h_line && !h.contains('\n'));
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {}
             Event::SoftBreak | Event::HardBreak | Event::Rule | Event::TaskListMarker(_) => {
-                out.push('\n')
+                newline(out, &mut self.raw_h_line)
             }
             // Inline elements and table cells stay on one line in 0.10's HTML.
             Event::Start(
@@ -283,7 +300,7 @@ impl AnchorMaker {
                 | TagEnd::Image
                 | TagEnd::TableCell,
             ) => {}
-            Event::Start(_) | Event::End(_) => out.push('\n'),
+            Event::Start(_) | Event::End(_) => newline(out, &mut self.raw_h_line),
             _ => {}
         }
         // Matches never span a line, so complete lines can go now.
@@ -322,6 +339,7 @@ impl AnchorMaker {
         match self.line {
             MdbookLine::V04 => {
                 let pending = std::mem::take(&mut self.pending_html);
+                self.raw_h_line = false;
                 self.flush_v04(&pending);
                 let html = self.heading_html_v04(level, explicit_id, classes, attrs, inline);
                 let mut own = None;

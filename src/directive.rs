@@ -137,7 +137,8 @@ pub fn find_all(text: &str, protected: &[Range<usize>]) -> Vec<Found> {
     let mut found = Vec::new();
     let mut from = 0;
     let mut guard = 0;
-    while let Some(pos) = text[from..].find(OPEN).map(|p| p + from) {
+    let finder = memchr::memmem::Finder::new(OPEN);
+    while let Some(pos) = finder.find(&text.as_bytes()[from..]).map(|p| p + from) {
         from = pos + OPEN.len();
         while guard < protected.len() && protected[guard].end <= pos {
             guard += 1;

@@ -7,8 +7,9 @@ use crate::index::EntryId;
 use crate::model::Kind;
 use crate::render::{link, link_to, table, Edit};
 use crate::scan::{BlockKind, Scan};
-use crate::text::{escape_cell, title_key};
+use crate::text::{escape_cell, is_faq_title, title_key, title_key_upto};
 use crate::Analysis;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// How an entry writes its questions, for the line `missing-faq` suggests.
@@ -32,20 +33,20 @@ impl Form {
 
 /// One question as asked, with its answer's text runs.
 #[derive(Clone, Debug)]
-pub struct Question {
+pub struct Question<'t> {
     pub text: String,
     /// Where the question starts (its heading or list item).
     pub at: usize,
-    pub answer: Vec<String>,
+    pub answer: Vec<Cow<'t, str>>,
 }
 
 /// An entry's FAQ section.
 #[derive(Clone, Debug)]
-pub struct Section {
+pub struct Section<'t> {
     /// The FAQ heading or `<details>` tag.
     pub at: usize,
     pub form: Form,
-    pub questions: Vec<Question>,
+    pub questions: Vec<Question<'t>>,
 }
 
 /// A required question the entry does not ask.
@@ -118,6 +119,7 @@ pub fn analyse<'x>(a: &'x Analysis) -> &'x [EntryFaq] {
 }
 
 fn analyse_all(a: &Analysis) -> Vec<EntryFaq> {
+    let placeholders = Placeholders::new(&a.config.placeholders);
     let mut out = Vec::new();
     for (id, entry) in a.index.entries.iter().enumerate() {
         let Some(kind) = entry.kind else { continue };
@@ -187,7 +189,7 @@ fn analyse_all(a: &Analysis) -> Vec<EntryFaq> {
             }
             for qi in hits {
                 let q = &section.questions[qi];
-                if let Some(placeholder) = unanswered(&q.answer, &a.config.placeholders) {
+                if let Some(placeholder) = placeholders.unanswered(&q.answer) {
                     faq.unanswered.push(Unanswered {
                         question: q.text.clone(),
                         at: q.at,
@@ -306,43 +308,64 @@ fn typo_of(patterns: &[Vec<String>], keys: &[String], used: &[bool]) -> Option<u
     best.map(|(_, qi)| qi)
 }
 
-/// `Some(placeholder)` when an answer is empty (`None`) or only placeholders.
-fn unanswered(answer: &[String], placeholders: &[String]) -> Option<Option<String>> {
-    let mut found = None;
-    for run in answer {
-        let key = title_key(run);
-        if key.is_empty() {
-            continue;
-        }
-        let p = placeholders.iter().find(|p| is_placeholder(&key, p))?;
-        found.get_or_insert_with(|| p.clone());
-    }
-    Some(found)
+/// The book's placeholders, keyed once for every answer they are compared with.
+struct Placeholders<'c> {
+    /// As written, its key, and whether the key is a prefix (`…` at the end).
+    keys: Vec<(&'c str, String, bool)>,
+    /// The longest key: an answer's key is read no further than this.
+    longest: usize,
 }
 
-/// Tolerant placeholder comparison; a trailing `…` or `...` means "starts with".
-fn is_placeholder(key: &str, placeholder: &str) -> bool {
-    // `(Cite important sources here; …)`: the ellipsis may sit before closing punctuation.
-    let p = placeholder.trim();
-    let body = p.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '…' && c != '.');
-    match body.strip_suffix('…').or_else(|| body.strip_suffix("...")) {
-        Some(prefix) => {
-            let prefix = title_key(prefix);
-            !prefix.is_empty() && key.starts_with(&prefix)
-        }
-        None => key == title_key(p),
+impl<'c> Placeholders<'c> {
+    fn new(written: &'c [String]) -> Placeholders<'c> {
+        let keys: Vec<(&str, String, bool)> = written
+            .iter()
+            .map(|w| {
+                // `(Cite important sources here; …)`: the ellipsis may sit before closing punctuation.
+                let p = w.trim();
+                let body =
+                    p.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '…' && c != '.');
+                match body.strip_suffix('…').or_else(|| body.strip_suffix("...")) {
+                    Some(prefix) => (w.as_str(), title_key(prefix), true),
+                    None => (w.as_str(), title_key(p), false),
+                }
+            })
+            .collect();
+        let longest = keys.iter().map(|(_, k, _)| k.len()).max().unwrap_or(0);
+        Placeholders { keys, longest }
     }
-}
 
-fn is_faq_title(text: &str) -> bool {
-    let key = title_key(text);
-    key.contains("frequently asked questions") || key == "faq" || key == "faqs"
+    /// `Some(placeholder)` when an answer is empty (`None`) or only placeholders.
+    fn unanswered(&self, answer: &[Cow<str>]) -> Option<Option<String>> {
+        let mut found = None;
+        for run in answer {
+            let key = title_key_upto(run, self.longest);
+            if key.is_empty() {
+                continue;
+            }
+            let (written, _, _) = self.keys.iter().find(|(_, p, prefix)| {
+                // A trailing `…` or `...` means "starts with".
+                if *prefix {
+                    !p.is_empty() && key.starts_with(p.as_str())
+                } else {
+                    key == *p
+                }
+            })?;
+            found.get_or_insert_with(|| written.to_string());
+        }
+        Some(found)
+    }
 }
 
 /// The entry's FAQ section: a FAQ heading or `<details>` within the entry (up
 /// to the next entry on the page), or a FAQ heading of the entry's own level
 /// right after it.
-pub fn find_section(a: &Analysis, id: EntryId, text: &str, scan: &Scan) -> Option<Section> {
+pub fn find_section<'t>(
+    a: &Analysis,
+    id: EntryId,
+    text: &'t str,
+    scan: &'t Scan,
+) -> Option<Section<'t>> {
     let entry = &a.index.entries[id];
     let own = &scan.headings[entry.heading];
     // Entries are in book order (a chapter's sorted by heading), so the next
@@ -418,19 +441,25 @@ pub fn find_section(a: &Analysis, id: EntryId, text: &str, scan: &Scan) -> Optio
         }
         _ => return None,
     };
-    Some(questions(scan, at, body, base))
+    Some(questions(scan, text, at, body, base))
 }
 
 /// The questions of a section: its shallowest sub-headings, or else the items
 /// of its outermost list.
-fn questions(scan: &Scan, at: usize, body: Range<usize>, base: u8) -> Section {
+fn questions<'t>(
+    scan: &'t Scan,
+    text: &'t str,
+    at: usize,
+    body: Range<usize>,
+    base: u8,
+) -> Section<'t> {
     let runs = &scan.outline.runs;
-    let answer = |from: usize, to: usize| -> Vec<String> {
+    let answer = |from: usize, to: usize| -> Vec<Cow<'t, str>> {
         let i = runs.partition_point(|r| r.start < from);
         runs[i..]
             .iter()
             .take_while(|r| r.start < to)
-            .map(|r| r.text.clone())
+            .map(|r| r.text(text))
             .collect()
     };
     let inside = |s: usize| body.start <= s && s < body.end;
@@ -476,12 +505,12 @@ fn questions(scan: &Scan, at: usize, body: Range<usize>, base: u8) -> Section {
             let lead = runs.get(first).filter(|r| r.start < item.span.end)?;
             let mut rest = answer(lead.start + 1, to);
             // `* **Question?** answer on the same line`.
-            let mut q = lead.text.trim().to_string();
+            let mut q = lead.text(text).trim().to_string();
             if let Some(i) = q.find('?') {
                 let after = q[i + 1..].trim().to_string();
                 if !after.is_empty() {
                     q.truncate(i + 1);
-                    rest.insert(0, after);
+                    rest.insert(0, after.into());
                 }
             }
             Some(Question {

@@ -14,6 +14,7 @@ pub mod faq;
 pub mod index;
 pub mod model;
 pub mod overview;
+pub mod parallel;
 pub mod relations;
 pub mod render;
 pub mod roadmap;
@@ -47,7 +48,7 @@ pub struct Analysis<'a> {
     pub config: &'a Config,
     pub settings: ParseSettings,
     /// The FAQ analysis, computed once on first use (checks and render share it).
-    pub faq: std::cell::OnceCell<Vec<faq::EntryFaq>>,
+    pub faq: std::sync::OnceLock<Vec<faq::EntryFaq>>,
 }
 
 impl Analysis<'_> {
@@ -72,47 +73,124 @@ impl Outcome {
     }
 }
 
-/// Runs the whole pipeline over a book's chapters (in book order).
-/// `src_dir` is the book's source directory as diagnostics show it (`src`).
+/// What processing a book's chapters would change, not yet applied.
+pub struct Plan {
+    /// The edits of each chapter, in book order (empty where nothing changes).
+    pub edits: Vec<Vec<render::Edit>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Plan {
+    pub fn has_errors(&self) -> bool {
+        diag::counts(&self.diagnostics).0 > 0
+    }
+
+    /// Each chapter's final text, made one at a time as the iterator is read.
+    pub fn apply(self, chapters: Vec<ChapterText>) -> impl Iterator<Item = String> {
+        chapters
+            .into_iter()
+            .zip(self.edits)
+            .map(|(c, edits)| render::apply(&c.content, edits).unwrap_or(c.content))
+    }
+}
+
+/// What the preprocessor has to say about the book it read: the request (its
+/// chapters taken out), the chapters and the plan for them.
+pub struct Preprocessed {
+    pub request: wire::Request,
+    pub chapters: Vec<ChapterText>,
+    pub plan: Plan,
+}
+
+/// The preprocessor's work, short of writing anything: reads mdBook's
+/// `[context, book]` JSON from `input`, scanning chapters on the other cores
+/// while the rest is still arriving, then checks the book and plans its edits.
+/// `warn` hears about an mdBook version this build was not made for.
+pub fn preprocess(
+    input: impl std::io::Read,
+    warn: &mut dyn FnMut(String),
+) -> anyhow::Result<Preprocessed> {
+    use anyhow::Context as _;
+    let (request, scan_ahead) = wire::parse_streaming(input, ScanAhead::start);
+    let mut request = request.context("could not read the book from mdBook")?;
+    if let Some(warning) = wire::version_warning(request.mdbook_version()) {
+        warn(warning);
+    }
+    let config = Config::from_book_config(request.book_config())
+        .context("invalid configuration in book.toml")?;
+    let settings = ParseSettings::for_book(request.line(), request.book_config());
+    let mut chapters = wire::take_chapters(&mut request);
+    let src_dir = request.src_dir();
+    let plan = match scan_ahead.and_then(|s| s.finish(&mut chapters, settings)) {
+        Some(scans) => plan_scanned(&chapters, scans, &config, settings, &src_dir),
+        None => plan_chapters(&chapters, &config, settings, &src_dir),
+    };
+    Ok(Preprocessed {
+        request,
+        chapters,
+        plan,
+    })
+}
+
+/// Runs the whole pipeline over a book's chapters (in book order) and makes
+/// the new text of each chapter that changes.
 pub fn process_chapters(
     chapters: &[ChapterText],
     config: &Config,
     settings: ParseSettings,
     src_dir: &str,
 ) -> Outcome {
+    let plan = plan_chapters(chapters, config, settings, src_dir);
+    Outcome {
+        new_content: chapters
+            .iter()
+            .zip(plan.edits)
+            .map(|(c, edits)| render::apply(&c.content, edits))
+            .collect(),
+        diagnostics: plan.diagnostics,
+    }
+}
+
+/// Runs the whole pipeline over a book's chapters (in book order), up to the
+/// edits. `src_dir` is the book's source directory as diagnostics show it (`src`).
+pub fn plan_chapters(
+    chapters: &[ChapterText],
+    config: &Config,
+    settings: ParseSettings,
+    src_dir: &str,
+) -> Plan {
+    // Every chapter is scanned (links into it need its heading ids), each on
+    // its own, so the scans share the cores.
+    let first_copies = first_copies(chapters);
+    let scans = parallel::map(
+        chapters,
+        |c| c.content.len(),
+        |i, c| first_copies[i].then(|| scan::scan(&c.content, settings)),
+    );
+    plan_scanned(chapters, scans, config, settings, src_dir)
+}
+
+/// [`plan_chapters`] for chapters scanned already (by [`ScanAhead`]), each
+/// with the book's settings; `None` for a chapter not scanned.
+pub fn plan_scanned(
+    chapters: &[ChapterText],
+    mut scans: Vec<Option<scan::Scan>>,
+    config: &Config,
+    settings: ParseSettings,
+    src_dir: &str,
+) -> Plan {
     let texts: Vec<&str> = chapters.iter().map(|c| c.content.as_str()).collect();
-    // mdBook never sends one file twice; if a book does, only the first copy is
-    // read and edited, so links into that path have one meaning.
-    let mut seen_paths = std::collections::HashSet::new();
+    let total_bytes: usize = texts.iter().map(|t| t.len()).sum();
+    for (scan, first) in scans.iter_mut().zip(first_copies(chapters)) {
+        if !first {
+            *scan = None;
+        }
+    }
+    scans.resize_with(chapters.len(), || None);
     let infos: Vec<ChapterInfo> = chapters
         .iter()
-        .map(|c| {
-            let mut own_paths: Vec<String> = [&c.source_path, &c.path]
-                .into_iter()
-                .flatten()
-                .map(|p| p.replace('\\', "/"))
-                .collect();
-            own_paths.dedup();
-            let first_copy = own_paths.into_iter().all(|p| seen_paths.insert(p));
-            let source_path = c.source_path.as_ref().map(|p| p.replace('\\', "/"));
-            let display_path = match &source_path {
-                Some(p) if src_dir.is_empty() => p.clone(),
-                Some(p) => format!("{}/{p}", src_dir.trim_end_matches('/')),
-                None => format!("(draft chapter \"{}\")", c.name),
-            };
-            ChapterInfo {
-                name: c.name.clone(),
-                path: c
-                    .path
-                    .as_ref()
-                    .map(|p| p.replace('\\', "/"))
-                    .or_else(|| source_path.clone()),
-                source_path,
-                display_path,
-                // Every chapter is scanned: links into it need its heading ids.
-                scan: first_copy.then(|| scan::scan(&c.content, settings)),
-            }
-        })
+        .zip(scans.iter_mut())
+        .map(|(c, scan)| chapter_info(c, scan.take(), src_dir))
         .collect();
     let index = Index::build(&infos, config);
     let relations = relations::Relations::build(&index, &infos);
@@ -123,13 +201,137 @@ pub fn process_chapters(
         relations,
         config,
         settings,
-        faq: std::cell::OnceCell::new(),
+        faq: std::sync::OnceLock::new(),
     };
+    // Checks and rendering only read the analysis: they run side by side.
     let mut reporter = Reporter::new(config.lints.clone());
-    checks::run(&analysis, &mut reporter);
-    let new_content = render::render(&analysis);
-    Outcome {
-        new_content,
-        diagnostics: reporter.finish(),
+    let edits = std::thread::scope(|s| {
+        let render = s.spawn(|| render::render(&analysis));
+        checks::run(&analysis, &mut reporter);
+        render
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    });
+    let diagnostics = reporter.finish();
+    // Freeing a big book's analysis takes a while; it need not hold up the output.
+    let Analysis {
+        chapters,
+        index,
+        relations,
+        faq,
+        ..
+    } = analysis;
+    parallel::drop_in_background((chapters, index, relations, faq), total_bytes);
+    Plan { edits, diagnostics }
+}
+
+/// Scans chapters while the rest of the book is still being read: a
+/// [`wire::ContentSink`] that hands each text to the other cores.
+pub struct ScanAhead {
+    settings: ParseSettings,
+    stream: parallel::Stream<Pushed, (Pushed, scan::Scan)>,
+    pushed: usize,
+}
+
+/// A chapter text as it went to [`ScanAhead`]: the order it came in, the
+/// chapter's number and the text.
+type Pushed = (usize, usize, String);
+
+impl ScanAhead {
+    /// A sink for the book that `context` describes; `None` when the context
+    /// does not say which mdBook runs (the book's shape will, after reading).
+    pub fn start(context: &serde_json::Value) -> Option<ScanAhead> {
+        let version = context.get("mdbook_version")?.as_str()?;
+        let line = anchor::MdbookLine::from_version(&semver::Version::parse(version).ok()?);
+        let config = context.get("config").unwrap_or(&serde_json::Value::Null);
+        let settings = ParseSettings::for_book(line, config);
+        Some(ScanAhead {
+            settings,
+            stream: parallel::Stream::new(move |pushed: Pushed| {
+                let scan = scan::scan(&pushed.2, settings);
+                (pushed, scan)
+            }),
+            pushed: 0,
+        })
+    }
+
+    /// Puts each chapter's text back in place of the number [`wire`] left
+    /// there, and returns the scans for [`plan_scanned`]. `None` when the
+    /// book is to be parsed with other settings than the scans were made with.
+    pub fn finish(
+        self,
+        chapters: &mut [ChapterText],
+        settings: ParseSettings,
+    ) -> Option<Vec<Option<scan::Scan>>> {
+        let mut done = self.stream.finish();
+        // A chapter object with its `content` twice keeps the last (as JSON does).
+        done.sort_unstable_by_key(|((order, chapter, _), _)| (*chapter, *order));
+        let mut by_chapter: Vec<Option<(String, scan::Scan)>> = Vec::new();
+        for ((_, chapter, text), scan) in done {
+            if by_chapter.len() <= chapter {
+                by_chapter.resize_with(chapter + 1, || None);
+            }
+            by_chapter[chapter] = Some((text, scan));
+        }
+        let mut scans = Vec::with_capacity(chapters.len());
+        for c in chapters.iter_mut() {
+            let taken = c
+                .content
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| by_chapter.get_mut(n)?.take());
+            let scan = taken.map(|(text, scan)| {
+                c.content = text;
+                scan
+            });
+            scans.push(scan);
+        }
+        (settings == self.settings).then_some(scans)
+    }
+}
+
+impl wire::ContentSink for ScanAhead {
+    fn content(&mut self, chapter: usize, text: String) {
+        self.stream.push((self.pushed, chapter, text));
+        self.pushed += 1;
+    }
+}
+
+/// Whether each chapter is the first with its paths. mdBook never sends one
+/// file twice; if a book does, only the first copy is read and edited, so
+/// links into that path have one meaning.
+fn first_copies(chapters: &[ChapterText]) -> Vec<bool> {
+    let mut seen_paths = std::collections::HashSet::new();
+    chapters
+        .iter()
+        .map(|c| {
+            let mut own_paths: Vec<String> = [&c.source_path, &c.path]
+                .into_iter()
+                .flatten()
+                .map(|p| p.replace('\\', "/"))
+                .collect();
+            own_paths.dedup();
+            own_paths.into_iter().all(|p| seen_paths.insert(p))
+        })
+        .collect()
+}
+
+fn chapter_info(c: &ChapterText, scan: Option<scan::Scan>, src_dir: &str) -> ChapterInfo {
+    let source_path = c.source_path.as_ref().map(|p| p.replace('\\', "/"));
+    let display_path = match &source_path {
+        Some(p) if src_dir.is_empty() => p.clone(),
+        Some(p) => format!("{}/{p}", src_dir.trim_end_matches('/')),
+        None => format!("(draft chapter \"{}\")", c.name),
+    };
+    ChapterInfo {
+        name: c.name.clone(),
+        path: c
+            .path
+            .as_ref()
+            .map(|p| p.replace('\\', "/"))
+            .or_else(|| source_path.clone()),
+        source_path,
+        display_path,
+        scan,
     }
 }

@@ -3,10 +3,8 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use mdbook_vision::config::Config;
-use mdbook_vision::scan::ParseSettings;
-use mdbook_vision::{diag, process_chapters, wire};
-use std::io::{IsTerminal, Read, Write};
+use mdbook_vision::{diag, wire, Preprocessed};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -77,33 +75,28 @@ fn main() -> ExitCode {
 
 /// Runs as mdBook's preprocessor. On any error nothing is written to stdout.
 fn preprocess() -> anyhow::Result<ExitCode> {
-    let mut input = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut input)
-        .context("could not read the book from stdin")?;
-    let mut request = wire::parse(&input).context("could not read the book from mdBook")?;
-    drop(input);
-    if let Some(warning) = wire::version_warning(request.mdbook_version()) {
-        eprintln!("{warning}");
-    }
-    let config = Config::from_book_config(request.book_config())
-        .context("invalid configuration in book.toml")?;
-    let settings = ParseSettings::for_book(request.line(), request.book_config());
-    let chapters = wire::take_chapters(&mut request);
-    let outcome = process_chapters(&chapters, &config, settings, &request.src_dir());
+    let stdin = std::io::stdin();
+    let input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
+    let Preprocessed {
+        mut request,
+        chapters,
+        plan,
+    } = mdbook_vision::preprocess(input, &mut |warning| eprintln!("{warning}"))?;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    eprint!("{}", diag::render_human(&outcome.diagnostics, color));
+    eprint!("{}", diag::render_human(&plan.diagnostics, color));
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
-        eprint!("{}", diag::render_github(&outcome.diagnostics));
+        eprint!("{}", diag::render_github(&plan.diagnostics));
     }
-    if outcome.has_errors() {
+    if plan.has_errors() {
         return Ok(ExitCode::FAILURE);
     }
-    wire::put_chapters(&mut request, chapters, outcome.new_content);
+    wire::put_chapters(&mut request, plan.apply(chapters));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     wire::write_book(&request, &mut out).context("could not write the book to stdout")?;
     out.flush().context("could not write the book to stdout")?;
+    // The process ends here: the system takes the book's memory back at once,
+    // where freeing it piece by piece would take a noticeable while.
+    std::mem::forget(request);
     Ok(ExitCode::SUCCESS)
 }

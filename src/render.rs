@@ -21,8 +21,10 @@ pub struct Edit {
     pub text: String,
 }
 
-/// New text for every chapter that changes.
-pub fn render(a: &Analysis) -> Vec<Option<String>> {
+/// The edits of every chapter (none for a chapter that keeps its text).
+/// Applying them is left to the caller, one chapter at a time, so the new
+/// book never sits in memory next to the whole old one.
+pub fn render(a: &Analysis) -> Vec<Vec<Edit>> {
     // The stories of each chapter, found once (not by a scan per chapter).
     let mut stories: Vec<Vec<EntryId>> = vec![Vec::new(); a.chapters.len()];
     for (id, story) in a.relations.stories.iter().enumerate() {
@@ -33,10 +35,9 @@ pub fn render(a: &Analysis) -> Vec<Option<String>> {
     (0..a.chapters.len())
         .map(|ci| {
             let Some(scan) = &a.chapters[ci].scan else {
-                return None;
+                return Vec::new();
             };
-            let edits = chapter_edits(a, ci, scan, &stories[ci]);
-            apply(a.texts[ci], edits)
+            chapter_edits(a, ci, scan, &stories[ci])
         })
         .collect()
 }

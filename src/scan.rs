@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 /// How a chapter is parsed: as the running mdBook parses it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParseSettings {
     pub line: MdbookLine,
     pub options: Options,
@@ -257,10 +257,14 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
                                 Tag::Heading { level, .. } => *level as u8,
                                 _ => 1,
                             };
+                            let text = plain_text(&inline);
+                            if crate::text::is_faq_title(&text) {
+                                outline.faq_seen = true;
+                            }
                             out.headings.push(Heading {
                                 level,
                                 span,
-                                text: plain_text(&inline),
+                                text,
                                 id,
                             });
                         }
@@ -378,9 +382,10 @@ fn push_comments(text: &str, block: Range<usize>, protected: &mut Vec<Range<usiz
     }
 }
 
-/// What the FAQ checks need from the pass, in document order: every list item
-/// with its nesting depth, the text of every leaf block (runs of inline text)
-/// and every `<details>` / `</details>` tag.
+/// What the FAQ checks need from the pass, in document order: from the first
+/// FAQ heading or `<details>` on, every list item with its nesting depth and
+/// the text of every leaf block (runs of inline text); and every `<details>` /
+/// `</details>` tag.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outline {
     pub items: Vec<ListItem>,
@@ -396,11 +401,44 @@ pub struct ListItem {
 }
 
 /// The plain text of one stretch of inline content (a paragraph, a tight list
-/// item's own text, a heading, a code block, a table cell).
+/// item's own text, a heading, a code block, a table cell). Most runs are a
+/// stretch of the source as it stands (lines joined by spaces), so they keep
+/// only its range; a run with markup or escapes inside keeps its own text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
     pub start: usize,
-    pub text: String,
+    end: usize,
+    /// Line breaks inside the range stand for single spaces.
+    joins_lines: bool,
+    owned: Option<String>,
+}
+
+impl Run {
+    /// The run's plain text; `source` is the chapter it was scanned from.
+    pub fn text<'t>(&'t self, source: &'t str) -> std::borrow::Cow<'t, str> {
+        if let Some(owned) = &self.owned {
+            return owned.as_str().into();
+        }
+        let raw = &source[self.start..self.end];
+        if !self.joins_lines {
+            return raw.into();
+        }
+        let mut out = String::with_capacity(raw.len());
+        for (i, line) in raw.split('\n').enumerate() {
+            if i > 0 {
+                while out.ends_with([' ', '\t', '\r']) {
+                    out.pop();
+                }
+                out.push(' ');
+            }
+            out.push_str(if i > 0 {
+                line.trim_start_matches([' ', '\t'])
+            } else {
+                line
+            });
+        }
+        out.into()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -418,7 +456,11 @@ pub struct DetailsTag {
 struct OutlineRecorder {
     out: Outline,
     list_depth: u16,
-    open_items: Vec<usize>,
+    open_items: Vec<Option<usize>>,
+    /// Text runs matter only inside FAQ sections, which start after a FAQ
+    /// heading or `<details>`; runs before the first are not kept (they are
+    /// most of a chapter's text).
+    faq_seen: bool,
     run: Option<Run>,
     html_block: Option<usize>,
 }
@@ -443,11 +485,15 @@ impl OutlineRecorder {
                 match tag {
                     Tag::List(_) => self.list_depth += 1,
                     Tag::Item => {
-                        self.open_items.push(self.out.items.len());
-                        self.out.items.push(ListItem {
-                            depth: self.list_depth,
-                            span: range.clone(),
-                        });
+                        // Like runs, items matter only from the first FAQ on.
+                        self.open_items
+                            .push(self.faq_seen.then_some(self.out.items.len()));
+                        if self.faq_seen {
+                            self.out.items.push(ListItem {
+                                depth: self.list_depth,
+                                span: range.clone(),
+                            });
+                        }
                     }
                     Tag::HtmlBlock => self.html_block = Some(range.start),
                     _ => {}
@@ -469,7 +515,7 @@ impl OutlineRecorder {
                 match end {
                     TagEnd::List(_) => self.list_depth = self.list_depth.saturating_sub(1),
                     TagEnd::Item => {
-                        if let Some(i) = self.open_items.pop() {
+                        if let Some(Some(i)) = self.open_items.pop() {
                             self.out.items[i].span.end = range.end;
                         }
                     }
@@ -481,21 +527,49 @@ impl OutlineRecorder {
                     _ => {}
                 }
             }
-            Event::Text(t) | Event::Code(t) => self.push(range.start, t),
-            Event::SoftBreak | Event::HardBreak => self.push(range.start, " "),
+            Event::Text(t) => self.push(text, range, t, false),
+            // A code span's text is not its source (the backticks).
+            Event::Code(t) => self.push(text, &(range.start..range.start), t, false),
+            Event::SoftBreak => self.push(text, range, " ", true),
+            Event::HardBreak => self.push(text, &(range.start..range.start), " ", false),
             Event::InlineHtml(_) => self.details(text, range.clone()),
             _ => {}
         }
     }
 
-    fn push(&mut self, at: usize, t: &str) {
-        self.run
-            .get_or_insert_with(|| Run {
-                start: at,
-                text: String::new(),
-            })
-            .text
-            .push_str(t);
+    /// Adds an event's text to the current run. `soft` marks a soft line
+    /// break, whose text is a space.
+    fn push(&mut self, source: &str, range: &Range<usize>, t: &str, soft: bool) {
+        if !self.faq_seen {
+            return;
+        }
+        let run = self.run.get_or_insert(Run {
+            start: range.start,
+            end: range.start,
+            joins_lines: false,
+            owned: None,
+        });
+        if run.owned.is_none() {
+            let gap = &source[run.end..range.start.max(run.end)];
+            let piece = &source[range.clone()];
+            // Blanks may stand between the pieces only around a line break.
+            let after_break = source[..run.end].ends_with('\n');
+            let joined = gap.is_empty() || ((soft || after_break) && gap.trim().is_empty());
+            let verbatim = if soft {
+                piece.trim_end_matches(['\r', '\n']).trim().is_empty() && piece.ends_with('\n')
+            } else {
+                piece == t
+            };
+            if range.start >= run.end && joined && verbatim {
+                run.end = range.end;
+                run.joins_lines |= soft;
+                return;
+            }
+            run.owned = Some(run.text(source).into_owned());
+        }
+        if let Some(owned) = run.owned.as_mut() {
+            owned.push_str(if soft { " " } else { t });
+        }
     }
 
     fn flush(&mut self) {
@@ -533,6 +607,7 @@ impl OutlineRecorder {
             let content = summary.map_or(tag_end, |j| j + "</summary>".len());
             let faq =
                 summary.is_some_and(|j| lower[from..j].contains("frequently asked questions"));
+            self.faq_seen |= faq;
             self.out.details.push(DetailsTag {
                 at,
                 content: Some(html.start + content),
@@ -600,5 +675,76 @@ mod tests {
         let s = scan05(text);
         assert_eq!(s.directives.len(), 1, "{:?}", s.directives);
         assert_eq!(&text[s.directives[0].span.clone()], "{{#vision f}}");
+    }
+
+    /// The runs as they read when every run kept its own text: an oracle
+    /// built straight from the events, to hold the range-backed runs to.
+    fn runs_by_copying(text: &str, settings: ParseSettings) -> Vec<(usize, String)> {
+        let mut out: Vec<(usize, String)> = Vec::new();
+        let mut open: Option<(usize, String)> = None;
+        let inline = |t: &Tag| {
+            matches!(
+                t,
+                Tag::Emphasis
+                    | Tag::Strong
+                    | Tag::Strikethrough
+                    | Tag::Link { .. }
+                    | Tag::Image { .. }
+            )
+        };
+        for (event, range) in Parser::new_ext(text, settings.options).into_offset_iter() {
+            let piece = match &event {
+                Event::Start(t) if !inline(t) => None,
+                Event::End(
+                    TagEnd::Emphasis
+                    | TagEnd::Strong
+                    | TagEnd::Strikethrough
+                    | TagEnd::Link
+                    | TagEnd::Image,
+                ) => continue,
+                Event::End(_) => None,
+                Event::Text(t) | Event::Code(t) => Some(t.to_string()),
+                Event::SoftBreak | Event::HardBreak => Some(" ".to_string()),
+                _ => continue,
+            };
+            match piece {
+                Some(p) => open
+                    .get_or_insert((range.start, String::new()))
+                    .1
+                    .push_str(&p),
+                None => out.extend(open.take()),
+            }
+        }
+        out.extend(open);
+        out
+    }
+
+    #[test]
+    fn runs_read_as_their_text_whether_kept_by_range_or_copied() {
+        let text = "Intro text is not kept.\n\n## Frequently Asked Questions\n\n\
+            * **What are the morals of the story?**\n    Plain answer that goes\n    on over lines   \n    and more.\n\
+            * **Is it *all* true?**  The `code` &amp; an entity\\\n  after a hard break.\n\n\
+            > quoted answer\n> on two lines\n\n\
+            Plain paragraph\r\nwith a CRLF break.\n\n```\ncode block\n  kept as is\n```\n";
+        let settings = ParseSettings::new(MdbookLine::V05, true);
+        let s = scan(text, settings);
+        let got: Vec<(usize, String)> = s
+            .outline
+            .runs
+            .iter()
+            .map(|r| (r.start, r.text(text).into_owned()))
+            .collect();
+        let faq = text.find("* **What").unwrap();
+        let want: Vec<(usize, String)> = runs_by_copying(text, settings)
+            .into_iter()
+            .filter(|(start, _)| *start >= faq)
+            .collect();
+        assert_eq!(got, want);
+        // Some runs are kept as ranges (that is the point), some as copies.
+        assert!(s.outline.runs.iter().any(|r| r.owned.is_none()));
+        assert!(s.outline.runs.iter().any(|r| r.owned.is_some()));
+        let joined =
+            "What are the morals of the story? Plain answer that goes on over lines and more.";
+        assert!(got.iter().any(|(_, t)| t == joined), "{got:?}");
     }
 }

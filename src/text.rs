@@ -17,19 +17,45 @@ pub fn is_emoji_like(c: char) -> bool {
     )
 }
 
+/// Whether a heading opens a Frequently Asked Questions section.
+pub fn is_faq_title(text: &str) -> bool {
+    let key = title_key(text);
+    key.contains("frequently asked questions") || key == "faq" || key == "faqs"
+}
+
 /// The comparison key for titles and questions: lowercase, without emoji,
 /// punctuation or markup, curly quotes folded, whitespace collapsed.
 pub fn title_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    title_key_upto(s, usize::MAX)
+}
+
+/// [`title_key`], but only its first `limit` bytes or a little more: enough
+/// to compare it with keys no longer than `limit`, without reading all of a
+/// long text.
+pub fn title_key_upto(s: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(limit.saturating_add(8)));
     let mut pending_space = false;
     for c in s.chars() {
-        if c.is_alphanumeric() {
+        if out.len() > limit {
+            break;
+        }
+        if c.is_ascii_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii() {
+            if c != '\'' {
+                pending_space = true;
+            }
+        } else if c.is_alphanumeric() {
             if pending_space && !out.is_empty() {
                 out.push(' ');
             }
             pending_space = false;
             out.extend(c.to_lowercase());
-        } else if c == '\'' || c == '’' || c == '‘' {
+        } else if c == '’' || c == '‘' {
             // "doesn't" and "doesn’t" and "doesnt" compare equal.
         } else {
             pending_space = true;

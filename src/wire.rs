@@ -81,20 +81,71 @@ impl Request {
 /// levels deep while bounding the memory an absurd input can claim.
 pub const MAX_DEPTH: usize = 20_000;
 
-/// Parses the `[context, book]` pair.
+/// Parses the `[context, book]` pair from bytes.
 pub fn parse(bytes: &[u8]) -> Result<Request, WireError> {
-    if let Some(depth) = deeper_than(bytes, MAX_DEPTH) {
-        return Err(WireError::Json(format!(
-            "it nests deeper than {MAX_DEPTH} levels (at byte {depth})"
-        )));
+    parse_reader(bytes)
+}
+
+/// Parses the `[context, book]` pair as it streams in, so the input never
+/// sits in memory next to the parsed book.
+pub fn parse_reader<R: std::io::Read>(reader: R) -> Result<Request, WireError> {
+    parse_streaming(reader, |_| None::<Keep>).0
+}
+
+/// Receives each chapter's text the moment it is parsed, so work on it can
+/// start while the rest of the book is still arriving.
+pub trait ContentSink {
+    /// `chapter` is the chapter's number in book order (as [`take_chapters`]
+    /// lists them).
+    fn content(&mut self, chapter: usize, text: String);
+}
+
+/// No sink: every text stays in the book.
+enum Keep {}
+
+impl ContentSink for Keep {
+    fn content(&mut self, _: usize, _: String) {
+        match *self {}
     }
+}
+
+/// Like [`parse_reader`], handing every chapter's text to the sink that
+/// `start` makes from the context (which precedes the book), if it makes
+/// one. A chapter whose text went to the sink holds its number (in decimal)
+/// instead, which [`take_chapters`] hands back as [`ChapterText::content`].
+/// The sink is returned even when parsing fails.
+pub fn parse_streaming<R, S, F>(reader: R, start: F) -> (Result<Request, WireError>, Option<S>)
+where
+    R: std::io::Read,
+    S: ContentSink,
+    F: FnOnce(&Value) -> Option<S>,
+{
+    let mut sink = None;
     // serde_json stops at 128 levels by default; a deep book is still a book.
-    // The stacker grows the stack on the heap so deep nesting cannot overflow it.
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // The stacker grows the stack on the heap so deep nesting cannot overflow
+    // it, and `Bounded` stops absurd nesting before it claims much memory.
+    let mut de = serde_json::Deserializer::from_reader(reader);
     de.disable_recursion_limit();
-    let value = serde::Deserialize::deserialize(serde_stacker::Deserializer::new(&mut de))
-        .and_then(|v: Value| de.end().map(|()| v));
-    let value = value.map_err(|e| WireError::Json(e.to_string()))?;
+    let root = Root {
+        start,
+        sink: &mut sink,
+    };
+    let value =
+        serde::de::DeserializeSeed::deserialize(root, serde_stacker::Deserializer::new(&mut de))
+            .and_then(|v: Value| match de.end() {
+                Ok(()) => Ok(v),
+                Err(e) => {
+                    dismantle(v);
+                    Err(e)
+                }
+            });
+    let request = value
+        .map_err(|e| WireError::Json(e.to_string()))
+        .and_then(into_request);
+    (request, sink)
+}
+
+fn into_request(value: Value) -> Result<Request, WireError> {
     let Value::Array(mut pair) = value else {
         dismantle(value);
         return Err(WireError::Shape(
@@ -119,32 +170,257 @@ pub fn parse(bytes: &[u8]) -> Result<Request, WireError> {
     check_request(request)
 }
 
-/// Where the input first nests deeper than `max` arrays and objects, if it does.
-fn deeper_than(bytes: &[u8], max: usize) -> Option<usize> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > max {
-                    return Some(i);
+/// Where in mdBook's JSON a value sits, as far as finding chapter texts goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Other,
+    /// The book: its `items` / `sections` hold the chapters.
+    Book,
+    /// A list of book items.
+    Items,
+    /// One book item: `{"Chapter": {...}}`, `"Separator"`, ...
+    Item,
+    Chapter,
+    /// The `content` of the chapter with this number.
+    Content(usize),
+}
+
+/// Chapter numbers handed out so far, and where their texts go.
+struct Capture<'s> {
+    chapters: usize,
+    sink: &'s mut dyn ContentSink,
+}
+
+/// The top-level `[context, book]`: the context first, then the sink it
+/// makes takes the book's chapter texts.
+struct Root<'o, S, F> {
+    start: F,
+    sink: &'o mut Option<S>,
+}
+
+impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::DeserializeSeed<'de>
+    for Root<'_, S, F>
+{
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de>
+    for Root<'_, S, F>
+{
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("the `[context, book]` pair")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        let mut start = Some(self.start);
+        loop {
+            let place = if out.len() == 1 {
+                Place::Book
+            } else {
+                Place::Other
+            };
+            let sink = match (out.first(), start.take()) {
+                (Some(context), Some(start)) if place == Place::Book => {
+                    *self.sink = start(context);
+                    self.sink.as_mut()
+                }
+                (_, start_again) => {
+                    start = start_again;
+                    None
+                }
+            };
+            let mut capture = sink.map(|sink| Capture {
+                chapters: 0,
+                sink: sink as &mut dyn ContentSink,
+            });
+            let seed = Bounded {
+                depth: 1,
+                place,
+                capture: capture.as_mut(),
+                chapter: None,
+            };
+            match seq.next_element_seed(seed) {
+                Ok(Some(v)) => out.push(v),
+                Ok(None) => return Ok(Value::Array(out)),
+                Err(e) => {
+                    dismantle(Value::Array(out));
+                    return Err(e);
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
         }
     }
-    None
+    // Anything else is not a pair; it parses as a value and is refused after.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        Bounded::top().visit_map(map)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+}
+
+/// Deserializes a JSON value no deeper than [`MAX_DEPTH`], handing chapter
+/// texts to the capture (if any) on the way.
+struct Bounded<'a, 's> {
+    depth: usize,
+    place: Place,
+    capture: Option<&'a mut Capture<'s>>,
+    /// At a chapter object: its number.
+    chapter: Option<usize>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Bounded<'_, '_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'s> Bounded<'_, 's> {
+    fn top() -> Bounded<'static, 'static> {
+        Bounded {
+            depth: 0,
+            place: Place::Other,
+            capture: None,
+            chapter: None,
+        }
+    }
+
+    /// The seed for a value inside this one.
+    fn nested<E: serde::de::Error>(&mut self, place: Place) -> Result<Bounded<'_, 's>, E> {
+        if self.depth >= MAX_DEPTH {
+            return Err(E::custom(format!(
+                "it nests deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        Ok(Bounded {
+            depth: self.depth + 1,
+            place,
+            capture: self.capture.as_deref_mut(),
+            chapter: None,
+        })
+    }
+
+    /// Where the value under `key` of a map at this place sits.
+    fn place_of(&self, key: &str) -> Place {
+        match (self.place, key) {
+            (Place::Book, "items" | "sections") | (Place::Chapter, "sub_items") => Place::Items,
+            (Place::Item, "Chapter") => Place::Chapter,
+            (Place::Chapter, "content") => self.chapter.map_or(Place::Other, Place::Content),
+            _ => Place::Other,
+        }
+    }
+
+    fn string(self, v: String) -> Value {
+        match (self.place, self.capture) {
+            (Place::Content(chapter), Some(capture)) => {
+                capture.sink.content(chapter, v);
+                Value::String(chapter.to_string())
+            }
+            _ => Value::String(v),
+        }
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Bounded<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(self.string(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(self.string(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<Value, A::Error> {
+        let place = match self.place {
+            Place::Items => Place::Item,
+            _ => Place::Other,
+        };
+        let mut out = Vec::new();
+        loop {
+            match seq.next_element_seed(self.nested(place)?) {
+                Ok(Some(v)) => out.push(v),
+                Ok(None) => return Ok(Value::Array(out)),
+                Err(e) => {
+                    dismantle(Value::Array(out));
+                    return Err(e);
+                }
+            }
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<Value, A::Error> {
+        if let (Place::Chapter, Some(capture)) = (self.place, self.capture.as_deref_mut()) {
+            // Numbered as the chapter opens: book order, whatever the key order.
+            self.chapter = Some(capture.chapters);
+            capture.chapters += 1;
+        }
+        let mut out = Map::new();
+        loop {
+            let key = match map.next_key::<String>() {
+                Ok(Some(k)) => k,
+                Ok(None) => return Ok(Value::Object(out)),
+                Err(e) => {
+                    dismantle(Value::Object(out));
+                    return Err(e);
+                }
+            };
+            let place = self.place_of(&key);
+            match map.next_value_seed(self.nested(place)?) {
+                Ok(v) => {
+                    out.insert(key, v);
+                }
+                Err(e) => {
+                    dismantle(Value::Object(out));
+                    return Err(e);
+                }
+            }
+        }
+    }
 }
 
 /// Drops a JSON value without recursion, so a deeply nested one cannot
@@ -188,6 +464,11 @@ fn check_request(mut request: Request) -> Result<Request, WireError> {
     let Value::Object(b) = &book else {
         return Err(WireError::Shape("the book is not a JSON object".into()));
     };
+    if b.contains_key("items") && b.contains_key("sections") {
+        return Err(WireError::Shape(
+            "the book has both `items` (mdBook 0.5) and `sections` (mdBook 0.4)".into(),
+        ));
+    }
     let shape =
         match (b.get("items"), b.get("sections")) {
             (Some(Value::Array(_)), _) => Shape::Items,
@@ -296,12 +577,10 @@ pub fn take_chapters(request: &mut Request) -> Vec<ChapterText> {
     out
 }
 
-/// Puts each chapter's text back (the new text where there is one).
-pub fn put_chapters(request: &mut Request, chapters: Vec<ChapterText>, new: Vec<Option<String>>) {
-    let mut texts = chapters
-        .into_iter()
-        .zip(new)
-        .map(|(c, n)| n.unwrap_or(c.content));
+/// Puts each chapter's final text back, in the order [`take_chapters`] took
+/// them (the iterator may make each text as it is asked for it).
+pub fn put_chapters(request: &mut Request, texts: impl IntoIterator<Item = String>) {
+    let mut texts = texts.into_iter();
     let key = request.shape.key();
     walk(&mut request.book[key], &mut |ch| {
         if let (Some(Value::String(s)), Some(text)) = (ch.get_mut("content"), texts.next()) {

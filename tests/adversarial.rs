@@ -174,7 +174,7 @@ fn absurdly_deep_json_is_one_clear_error() {
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert_eq!(
         stderr,
-        format!("mdbook-vision: error: could not read the book from mdBook: the input is not valid JSON: it nests deeper than {} levels (at byte {})\n", depth - 1, depth - 1)
+        format!("mdbook-vision: error: could not read the book from mdBook: the input is not valid JSON: it nests deeper than {} levels at line 1 column {}\n", depth - 1, depth + 1)
     );
 }
 

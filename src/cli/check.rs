@@ -6,7 +6,7 @@ use mdbook_vision::anchor::MdbookLine;
 use mdbook_vision::config::Config;
 use mdbook_vision::diag::{self, Diagnostic};
 use mdbook_vision::scan::ParseSettings;
-use mdbook_vision::{book_dir, process_chapters};
+use mdbook_vision::{book_dir, plan_chapters};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -66,8 +66,9 @@ pub fn analyse(dir: &Path, line: MdbookLine) -> anyhow::Result<Vec<Diagnostic>> 
     let config =
         Config::from_book_config(&book.config).context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(line, &book.config);
-    let outcome = process_chapters(&book.chapters, &config, settings, &book.src);
-    Ok(outcome.diagnostics)
+    // Only the diagnostics are wanted: the edits are planned, never applied.
+    let plan = plan_chapters(&book.chapters, &config, settings, &book.src);
+    Ok(plan.diagnostics)
 }
 
 fn color_wanted() -> bool {

@@ -1,0 +1,166 @@
+//! Work split across the machine's cores, for the passes that are parallel by
+//! nature (one chapter's scan does not depend on another's).
+
+use std::num::NonZeroUsize;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+
+/// Below this much text a book is done on one thread: starting threads would
+/// cost more than it saves.
+const MIN_PARALLEL_BYTES: usize = 1 << 20;
+
+/// `f` over every item, in order, on up to as many threads as there are cores.
+/// Items are split into contiguous runs of about equal `weight`.
+pub fn map<T, R, F>(items: &[T], weight: impl Fn(&T) -> usize, f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(usize, &T) -> R + Sync,
+{
+    let total: usize = items.iter().map(&weight).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(items.len());
+    if threads <= 1 || total < MIN_PARALLEL_BYTES {
+        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
+    }
+    // Cut points: where the running weight passes each thread's share.
+    let mut bounds = vec![0];
+    let mut running = 0;
+    for (i, item) in items.iter().enumerate() {
+        running += weight(item);
+        if running * threads >= total * bounds.len() && bounds.len() < threads {
+            bounds.push(i + 1);
+        }
+    }
+    bounds.push(items.len());
+    bounds.dedup();
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let (start, end) = (w[0], w[1]);
+                s.spawn(move || (start..end).map(|i| f(i, &items[i])).collect::<Vec<R>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Work handed over while it is still being produced: `f` runs on every item
+/// on helper threads (one fewer than the cores) as soon as it is pushed, and
+/// [`Stream::finish`] lends the calling thread to what is left.
+pub struct Stream<T, R> {
+    items: Option<Sender<T>>,
+    queue: Arc<Mutex<Receiver<T>>>,
+    f: Arc<dyn Fn(T) -> R + Send + Sync>,
+    helpers: Vec<std::thread::JoinHandle<Vec<R>>>,
+}
+
+impl<T: Send + 'static, R: Send + 'static> Stream<T, R> {
+    pub fn new(f: impl Fn(T) -> R + Send + Sync + 'static) -> Stream<T, R> {
+        let (items, queue) = channel();
+        let queue = Arc::new(Mutex::new(queue));
+        let f: Arc<dyn Fn(T) -> R + Send + Sync> = Arc::new(f);
+        let helpers = (1..std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
+            .filter_map(|_| {
+                let (queue, f) = (Arc::clone(&queue), Arc::clone(&f));
+                // Without a thread the work simply waits for `finish`.
+                std::thread::Builder::new()
+                    .spawn(move || drain(&queue, &*f))
+                    .ok()
+            })
+            .collect();
+        Stream {
+            items: Some(items),
+            queue,
+            f,
+            helpers,
+        }
+    }
+
+    pub fn push(&self, item: T) {
+        if let Some(items) = &self.items {
+            // The receiving end lives as long as `self`, so this cannot fail.
+            let _ = items.send(item);
+        }
+    }
+
+    /// Every result, in no particular order.
+    pub fn finish(mut self) -> Vec<R> {
+        self.items = None; // the helpers stop once the queue is empty
+        let mut out = drain(&self.queue, &*self.f);
+        for helper in self.helpers.drain(..) {
+            out.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+        out
+    }
+}
+
+/// Runs `f` on items from the queue until it is empty and closed.
+fn drain<T, R>(queue: &Mutex<Receiver<T>>, f: &(dyn Fn(T) -> R + Send + Sync)) -> Vec<R> {
+    let mut out = Vec::new();
+    loop {
+        // A poisoned lock means another worker panicked; its join reports it.
+        let Ok(next) = queue.lock().map(|q| q.recv()) else {
+            return out;
+        };
+        match next {
+            Ok(item) => out.push(f(item)),
+            Err(_) => return out,
+        }
+    }
+}
+
+/// Drops `value` on a thread of its own when it is big (`bytes` of text went
+/// into it), so freeing it overlaps the work that follows.
+pub fn drop_in_background<T: Send + 'static>(value: T, bytes: usize) {
+    if bytes < MIN_PARALLEL_BYTES {
+        return drop(value);
+    }
+    // Should no thread start, the closure (and the value in it) is dropped
+    // right here instead.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_order_and_covers_every_item_above_the_threshold() {
+        let items: Vec<usize> = (0..1000).collect();
+        let out = map(&items, |_| MIN_PARALLEL_BYTES / 100, |i, &x| (i, x * 2));
+        assert_eq!(out, (0..1000).map(|i| (i, i * 2)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_stream_runs_every_pushed_item_once() {
+        let stream = Stream::new(|x: u64| x * x);
+        for x in 0..10_000u64 {
+            stream.push(x);
+        }
+        let mut out = stream.finish();
+        out.sort_unstable();
+        assert_eq!(out, (0..10_000u64).map(|x| x * x).collect::<Vec<_>>());
+        assert!(Stream::new(|x: u8| x).finish().is_empty());
+    }
+
+    #[test]
+    fn uneven_weights_and_small_inputs() {
+        let items: Vec<usize> = vec![MIN_PARALLEL_BYTES * 3, 1, 1, 1];
+        assert_eq!(map(&items, |&w| w, |_, &x| x), items);
+        let small = vec![1, 2, 3];
+        assert_eq!(map(&small, |_| 1, |_, &x| x + 1), vec![2, 3, 4]);
+        let empty: Vec<u8> = Vec::new();
+        assert!(map(&empty, |_| 1, |_, &x| x).is_empty());
+    }
+}

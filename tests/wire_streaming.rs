@@ -1,0 +1,176 @@
+//! The binary scans chapters while the book is still being read (issue 9):
+//! chapter texts leave the JSON as they are parsed and come back by number.
+//! These books are written by hand so the JSON can be what mdBook never
+//! sends: keys in any order, a key twice, both wire shapes at once.
+
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Runs the binary with `input` on stdin: (exit code, stdout, stderr).
+fn run_bin(input: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mdbook-vision"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn context(version: &str) -> String {
+    format!(
+        r#"{{"root": "/b", "config": {{"book": {{"src": "src"}}, "preprocessor": {{"vision": {{}}}}}},
+            "renderer": "html", "mdbook_version": "{version}"}}"#
+    )
+}
+
+const CHARACTER: &str = r"# Grace\n\n{{#vision character status=draft owner=@grace}}\n\nGrace is a systems programmer.\n";
+const STORY: &str = r"# Grace tries async\n\n{{#vision status-quo character=Grace status=draft owner=@grace}}\n\nText.\n";
+
+/// Each chapter's `content` in the output book, depth first.
+fn contents(book: &Value) -> Vec<String> {
+    fn walk(items: &Value, out: &mut Vec<String>) {
+        for item in items.as_array().unwrap() {
+            if let Some(ch) = item.get("Chapter") {
+                out.push(ch["content"].as_str().unwrap().to_string());
+                walk(&ch["sub_items"], out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&book["items"], &mut out);
+    out
+}
+
+/// The same two chapters, written with the keys in mdBook's order.
+fn plain_book(version: &str) -> String {
+    format!(
+        r#"[{}, {{"items": [
+            {{"Chapter": {{"name": "Grace", "content": "{CHARACTER}", "number": null, "sub_items": [
+                {{"Chapter": {{"name": "Story", "content": "{STORY}", "number": null, "sub_items": [],
+                  "path": "status_quo/grace.md", "source_path": "status_quo/grace.md", "parent_names": ["Grace"]}}}}
+            ], "path": "characters/grace.md", "source_path": "characters/grace.md", "parent_names": []}}}}
+        ]}}]"#,
+        context(version)
+    )
+}
+
+#[test]
+fn key_order_does_not_change_which_text_belongs_to_which_chapter() {
+    let (code, plain, stderr) = run_bin(&plain_book("0.5.4"));
+    assert_eq!(code, 0, "{stderr}");
+    // `sub_items` (with the story) before the character's own `content`: the
+    // story's text is read first, yet each text returns to its own chapter.
+    let reordered = format!(
+        r#"[{}, {{"items": [
+            {{"Chapter": {{"sub_items": [
+                {{"Chapter": {{"parent_names": ["Grace"], "source_path": "status_quo/grace.md", "path": "status_quo/grace.md",
+                  "sub_items": [], "number": null, "content": "{STORY}", "name": "Story"}}}}
+            ], "parent_names": [], "source_path": "characters/grace.md", "path": "characters/grace.md",
+               "number": null, "content": "{CHARACTER}", "name": "Grace"}}}}
+        ]}}]"#,
+        context("0.5.4")
+    );
+    let (code, out, stderr) = run_bin(&reordered);
+    assert_eq!(code, 0, "{stderr}");
+    let (plain, out): (Value, Value) = (
+        serde_json::from_str(&plain).unwrap(),
+        serde_json::from_str(&out).unwrap(),
+    );
+    let texts = contents(&out);
+    assert_eq!(texts, contents(&plain));
+    assert!(
+        texts[0].starts_with("# Grace\n\n| Status | Owner |"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        texts[1].starts_with("# Grace tries async\n"),
+        "{}",
+        texts[1]
+    );
+}
+
+#[test]
+fn a_chapter_with_content_twice_keeps_the_last_as_json_does() {
+    let book = format!(
+        r#"[{}, {{"items": [
+            {{"Chapter": {{"name": "Grace", "content": "first text, dropped", "number": null, "sub_items": [],
+              "path": "characters/grace.md", "source_path": "characters/grace.md", "parent_names": [],
+              "content": "{CHARACTER}"}}}}
+        ]}}]"#,
+        context("0.5.4")
+    );
+    let (code, out, stderr) = run_bin(&book);
+    assert_eq!(code, 0, "{stderr}");
+    let texts = contents(&serde_json::from_str(&out).unwrap());
+    assert_eq!(texts.len(), 1);
+    assert!(
+        texts[0].starts_with("# Grace\n\n| Status | Owner |"),
+        "{}",
+        texts[0]
+    );
+    assert!(!out.contains("dropped"));
+}
+
+#[test]
+fn an_unreadable_version_reads_the_book_first_and_gives_the_same_result() {
+    // Without a version the shape decides the mdBook line, so nothing can be
+    // scanned ahead; the result must not differ.
+    let (code, ahead, _) = run_bin(&plain_book("0.5.4"));
+    let (code2, after, stderr) = run_bin(&plain_book("not-a-version"));
+    assert_eq!((code, code2), (0, 0), "{stderr}");
+    assert!(
+        stderr.contains("unreadable version `not-a-version`"),
+        "{stderr}"
+    );
+    let (ahead, after): (Value, Value) = (
+        serde_json::from_str(&ahead).unwrap(),
+        serde_json::from_str(&after).unwrap(),
+    );
+    assert_eq!(contents(&ahead), contents(&after));
+}
+
+#[test]
+fn a_book_with_both_shapes_is_refused() {
+    let book = format!(
+        r#"[{}, {{"items": [], "sections": [{{"Chapter": {{"name": "A", "content": "a", "number": null,
+            "sub_items": [], "path": "a.md", "source_path": "a.md", "parent_names": []}}}}]}}]"#,
+        context("0.5.4")
+    );
+    let (code, out, stderr) = run_bin(&book);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(
+        stderr,
+        "mdbook-vision: error: could not read the book from mdBook: the input is not what mdBook sends: the book has both `items` (mdBook 0.5) and `sections` (mdBook 0.4)\n"
+    );
+}
+
+#[test]
+fn a_content_string_outside_the_book_is_left_alone() {
+    // `content` and `Chapter` keys in the context, and a `content` that is not
+    // a chapter's, are ordinary values: they come back as they went in.
+    let book = r#"[{"root": "/b", "config": {"book": {"src": "src"}, "Chapter": {"content": "not a chapter"}},
+             "renderer": "html", "mdbook_version": "0.5.4"},
+            {"items": [{"PartTitle": "Part"}, "Separator",
+              {"Chapter": {"name": "A", "content": "plain text", "number": null, "sub_items": [],
+                "path": "a.md", "source_path": "a.md", "parent_names": [], "extra": {"content": "kept"}}}]}]"#;
+    let (code, out, stderr) = run_bin(book);
+    assert_eq!(code, 0, "{stderr}");
+    let out: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(contents(&out), vec!["plain text".to_string()]);
+    assert_eq!(out["items"][2]["Chapter"]["extra"]["content"], "kept");
+    assert_eq!(out["items"][0]["PartTitle"], "Part");
+}
