@@ -59,7 +59,7 @@ macro_rules! lints {
 
 lints! {
     INVALID_DIRECTIVE = "invalid-directive", Deny, "a `{{#vision ...}}` directive that cannot be parsed";
-    MISPLACED_DIRECTIVE = "misplaced-directive", Deny, "an entry directive that does not follow a heading";
+    MISPLACED_DIRECTIVE = "misplaced-directive", Deny, "a directive that is not a paragraph of its own, or an entry directive that does not follow a heading";
     UNKNOWN_STATUS = "unknown-status", Deny, "a status that is not configured";
     UNRESOLVED_REFERENCE = "unresolved-reference", Deny, "a reference that names no entry";
     AMBIGUOUS_REFERENCE = "ambiguous-reference", Deny, "a reference that names several entries";

@@ -8,7 +8,7 @@ use crate::index::EntryId;
 use crate::index::{table_shape, TableShape};
 use crate::model::Kind;
 use crate::relations::{is_placeholder_partner, Story, StorySource};
-use crate::scan::Scan;
+use crate::scan::{BlockKind, Scan};
 use crate::text::escape_cell;
 use crate::text::escape_url;
 use crate::Analysis;
@@ -45,6 +45,10 @@ pub fn render(a: &Analysis) -> Vec<Vec<Edit>> {
 fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> Vec<Edit> {
     let text = a.texts[ci];
     let mut edits = Vec::new();
+    // Only a directive that is a paragraph of its own is expanded (the others
+    // are `misplaced-directive` errors): replacing one inside other text would
+    // change how that text parses, so the output would not be a fixed point.
+    let mut placed = None;
     for (di, found) in scan.directives.iter().enumerate() {
         if found.escaped {
             edits.push(Edit {
@@ -56,6 +60,10 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> V
         let Ok(directive) = &found.parsed else {
             continue;
         };
+        let placed = placed.get_or_insert_with(|| placements(text, scan, a.settings.options));
+        if placed[di] != Placement::Alone {
+            continue;
+        }
         let rendered = match directive.name {
             DirectiveName::Entry(_) => {
                 let Some(&id) = a.index.entry_of_directive.get(&(ci, di)) else {
@@ -72,7 +80,7 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> V
             DirectiveName::FaqReport => crate::faq::report_blocks(a, ci),
             DirectiveName::Stories => crate::overview::stories_blocks(a, ci, directive),
         };
-        edits.push(block_edit(text, found, scan, rendered));
+        edits.push(block_edit(text, found, rendered));
     }
     for &id in stories {
         if let Some(
@@ -387,18 +395,25 @@ fn is_written_cell(text: &str, row: &crate::scan::Row, cell: &crate::scan::Cell)
     before.ends_with('|') && after.starts_with('|')
 }
 
-/// Replaces a directive with rendered block content (tables separated by a
-/// blank line), keeping it a block of its own and continuing any list or
+/// Replaces a directive that stands alone in its paragraph with rendered
+/// block content (tables separated by a blank line), continuing any list or
 /// quote prefix on the following lines.
-fn block_edit(text: &str, found: &Found, scan: &Scan, blocks: Vec<String>) -> Edit {
+fn block_edit(text: &str, found: &Found, blocks: Vec<String>) -> Edit {
     let span = found.span.clone();
     let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    let prefix = &text[line_start..span.start];
-    let continuation: String = if prefix.chars().all(|c| c.is_whitespace() || c == '>') {
-        prefix.to_string()
-    } else {
-        String::new()
-    };
+    // The directive is its paragraph's first text, so what stands before it on
+    // its line are container markers: `>` continues a quote, and a list
+    // marker (`* `, `1. `) becomes the indent that continues its item.
+    let continuation: String = text[line_start..span.start]
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c == '>' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
     let joined = blocks.join("\n\n");
     let body = joined
         .split('\n')
@@ -410,17 +425,6 @@ fn block_edit(text: &str, found: &Found, scan: &Scan, blocks: Vec<String>) -> Ed
         })
         .collect::<Vec<_>>()
         .join("\n");
-    // Alone in its paragraph: replace in place. Otherwise, open a new block.
-    let alone = scan
-        .block_at(span.start)
-        .map(|b| text[scan.blocks[b].span.clone()].trim() == text[span.clone()].trim())
-        .unwrap_or(false)
-        || !continuation.is_empty();
-    let body = if alone || body.is_empty() {
-        body
-    } else {
-        format!("\n\n{body}\n\n")
-    };
     // Keep a CRLF chapter's line endings.
     let body = if text[span.end..].starts_with("\r\n") {
         body.replace('\n', "\r\n")
@@ -428,6 +432,183 @@ fn block_edit(text: &str, found: &Found, scan: &Scan, blocks: Vec<String>) -> Ed
         body
     };
     Edit { span, text: body }
+}
+
+/// Where a directive stands, as far as expanding it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// The whole of its paragraph (or of a tight list item's own text): it can
+    /// be replaced by tables in place.
+    Alone,
+    /// Inside other content: what it is ("a paragraph with other text", "a
+    /// heading", "a table", ...) and where that starts. Replacing the directive
+    /// there would change how the text around it parses, so it is not expanded.
+    Within(&'static str, usize),
+}
+
+/// The placement of each of a chapter's directives (escaped ones included).
+///
+/// A directive is usually its own top-level paragraph, which the scan already
+/// shows; otherwise the top-level block holding it is parsed again to find the
+/// innermost block around it (each such block once).
+pub fn placements(text: &str, scan: &Scan, options: pulldown_cmark::Options) -> Vec<Placement> {
+    // Only a link reference definition is text outside every block.
+    let mut out: Vec<Placement> = scan
+        .directives
+        .iter()
+        .map(|f| Placement::Within("a link reference definition", f.span.start))
+        .collect();
+    let mut to_parse: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (di, found) in scan.directives.iter().enumerate() {
+        let Some(bi) = scan.block_at(found.span.start) else {
+            continue;
+        };
+        let block = &scan.blocks[bi];
+        let at = block.span.start;
+        out[di] = match block.kind {
+            BlockKind::Paragraph
+                if text[block.span.clone()].trim() == text[found.span.clone()].trim() =>
+            {
+                Placement::Alone
+            }
+            BlockKind::Paragraph => Placement::Within("a paragraph with other text", at),
+            BlockKind::Heading(_) => Placement::Within("a heading", at),
+            BlockKind::Table(_) => Placement::Within("a table", at),
+            BlockKind::Html => Placement::Within("an HTML block", at),
+            // Lists, quotes, footnotes: look inside.
+            BlockKind::Other => {
+                match to_parse.last_mut() {
+                    Some((b, dis)) if *b == bi => dis.push(di),
+                    _ => to_parse.push((bi, vec![di])),
+                }
+                continue;
+            }
+        };
+    }
+    for (bi, dis) in to_parse {
+        let span = &scan.blocks[bi].span;
+        let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let inner = inner_blocks(&text[start..span.end], start, options);
+        for di in dis {
+            let d = &scan.directives[di].span;
+            // The innermost block around it: the last to open before it that
+            // has not closed yet.
+            let opened = inner.partition_point(|b| b.span.start <= d.start);
+            out[di] = match inner[..opened].iter().rev().find(|b| b.span.end > d.start) {
+                None => Placement::Within("a link reference definition", d.start),
+                Some(b) => match (b.kind, b.inline.clone()) {
+                    (InnerKind::Text(what), Some(inline)) if inline.contains(&d.start) => {
+                        if text[inline.clone()].trim() == text[d.clone()].trim() {
+                            Placement::Alone
+                        } else {
+                            Placement::Within(what, inline.start)
+                        }
+                    }
+                    (InnerKind::Text(what) | InnerKind::Other(what), _) => {
+                        Placement::Within(what, b.span.start)
+                    }
+                },
+            };
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug)]
+enum InnerKind {
+    /// A paragraph or a list item: its own text may be replaced by tables.
+    /// The name says where a directive with other text is.
+    Text(&'static str),
+    /// A block whose content cannot become a table.
+    Other(&'static str),
+}
+
+/// A block inside a top-level block, with the span of its own inline text
+/// (a list item's text before any nested block).
+struct InnerBlock {
+    kind: InnerKind,
+    span: Range<usize>,
+    inline: Option<Range<usize>>,
+}
+
+/// Every block in `source` (offsets shifted by `base`), in the order they open.
+fn inner_blocks(source: &str, base: usize, options: pulldown_cmark::Options) -> Vec<InnerBlock> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let is_inline = |t: &Tag| {
+        matches!(
+            t,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        )
+    };
+    let is_inline_end = |t: &TagEnd| {
+        matches!(
+            t,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        )
+    };
+    let mut blocks: Vec<InnerBlock> = Vec::new();
+    // Open blocks (indices into `blocks`), innermost last; whether the
+    // innermost has had a nested block (its own text ends there).
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        let range = range.start + base..range.end + base;
+        match &event {
+            Event::Start(tag) if !is_inline(tag) => {
+                if let Some(top) = open.last_mut() {
+                    top.1 = true;
+                }
+                let kind = match tag {
+                    Tag::Paragraph => InnerKind::Text("a paragraph with other text"),
+                    Tag::Item => InnerKind::Text("a list item with other text"),
+                    Tag::Heading { .. } => InnerKind::Other("a heading"),
+                    Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell => {
+                        InnerKind::Other("a table")
+                    }
+                    Tag::HtmlBlock => InnerKind::Other("an HTML block"),
+                    Tag::CodeBlock(_) => InnerKind::Other("a code block"),
+                    Tag::DefinitionList
+                    | Tag::DefinitionListTitle
+                    | Tag::DefinitionListDefinition => InnerKind::Other("a definition list"),
+                    _ => InnerKind::Other("a block that cannot hold a table"),
+                };
+                open.push((blocks.len(), false));
+                blocks.push(InnerBlock {
+                    kind,
+                    span: range,
+                    inline: None,
+                });
+            }
+            Event::End(end) if !is_inline_end(end) => {
+                open.pop();
+            }
+            Event::Html(_) | Event::Rule => {
+                if let Some(top) = open.last_mut() {
+                    top.1 = true;
+                }
+            }
+            _ => {
+                // Inline content of the innermost open block.
+                if let Some(&(i, false)) = open.last() {
+                    let inline = blocks[i].inline.get_or_insert(range.clone());
+                    inline.start = inline.start.min(range.start);
+                    inline.end = inline.end.max(range.end);
+                }
+            }
+        }
+    }
+    blocks
 }
 
 /// Applies non-overlapping edits; `None` when there are none.

@@ -540,3 +540,154 @@ fn proptest_directive_kind_against_the_chapter_path_is_an_error() {
         "{diags:#?}"
     );
 }
+
+/// The chapters of a `chapter` fuzz input: split at NUL into the target's four paths.
+fn fuzz_chapters(raw: &[u8]) -> Vec<(&'static str, String)> {
+    let text = String::from_utf8_lossy(raw).replace("\\{{#vision", "{{#vision");
+    let paths = [
+        "status_quo.md",
+        "shiny_future.md",
+        "characters.md",
+        "roadmap.md",
+    ];
+    paths
+        .into_iter()
+        .zip(text.splitn(4, '\0').map(str::to_string))
+        .collect()
+}
+
+/// Processes chapters twice (the second time the first run's output) and
+/// asserts that the second run changes nothing and reports the same problems.
+/// Returns the first run's output and diagnostics.
+fn assert_fixed_point(chapters: &[(&str, &str)]) -> (Vec<String>, Vec<Diagnostic>) {
+    let (out, diags) = process(chapters);
+    let again: Vec<(&str, &str)> = chapters
+        .iter()
+        .map(|(p, _)| *p)
+        .zip(out.iter().map(String::as_str))
+        .collect();
+    let (twice, more) = process(&again);
+    assert_eq!(twice, out, "a second run changes nothing");
+    // The same problems (expanded tables above one may move its line).
+    let problems = |ds: &[Diagnostic]| -> Vec<(&str, String, String)> {
+        ds.iter()
+            .map(|d| (d.lint, d.file.clone(), d.message.clone()))
+            .collect()
+    };
+    assert_eq!(
+        problems(&more),
+        problems(&diags),
+        "a second run reports the same problems"
+    );
+    (out, diags)
+}
+
+/// fuzz `chapter`: a directive that shared its paragraph was expanded by
+/// splitting the paragraph around it. Its own text held a backtick that opened
+/// a code span running past it, over a second directive; expanding the first
+/// removed that backtick, so the second run expanded the second directive.
+/// A directive must now be a paragraph of its own; one inside other text is
+/// left as written and reported.
+#[test]
+fn fuzz_directive_in_a_code_span_opened_by_another_directive_stays_put() {
+    let text = "## Alan\n{{#vision character status=draft owner=`x}}\n{{#vision roadmap-key}}\n`\n";
+    let (out, diags) = assert_fixed_point(&[("characters.md", text)]);
+    assert_eq!(out[0], text, "nothing is expanded");
+    let errors: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.level == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{diags:#?}");
+    assert_eq!(
+        (errors[0].lint, errors[0].line, errors[0].column),
+        ("misplaced-directive", 2, 1)
+    );
+    assert_eq!(
+        errors[0].message,
+        "a directive must be a paragraph of its own, but this one is inside a paragraph with other text"
+    );
+    // As a paragraph of its own it is expanded (the backtick escaped in its
+    // cell); the directive in the code span stays code.
+    let text =
+        "## Alan\n{{#vision character status=draft owner=`x}}\n\nSee `{{#vision roadmap-key}}`.\n";
+    let (out, diags) = assert_fixed_point(&[("characters.md", text)]);
+    assert!(
+        !diags.iter().any(|d| d.level == Severity::Error),
+        "{diags:#?}"
+    );
+    assert_eq!(
+        out[0],
+        "## Alan\n| Status | Owner |\n| --- | --- |\n| ⚠️ Draft ⚠️ | \\`x |\n\nSee `{{#vision roadmap-key}}`.\n"
+    );
+    // The raw fuzz input: its first run reports errors (other misplaced
+    // directives), and its output is a fixed point all the same.
+    let raw = fuzz_chapters(include_bytes!(
+        "../fuzz/regressions/chapter-directive-in-code-span-after-edit"
+    ));
+    let raw: Vec<(&str, &str)> = raw.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let (out, _) = process(&raw);
+    let again: Vec<(&str, &str)> = raw
+        .iter()
+        .map(|(p, _)| *p)
+        .zip(out.iter().map(String::as_str))
+        .collect();
+    assert_eq!(process(&again).0, out, "a second run changes nothing");
+}
+
+/// fuzz `chapter`: a directive with text after it on its line was split out of
+/// its paragraph, and the rest of the line (`## Grace: ...`) became a heading
+/// with a hand-written `Status | Owner` table right under it: a character that
+/// existed only from the second run on, so a plain `[Grace]` cell of a story
+/// table was linked only then. The directive is now reported and left alone,
+/// so the first run's output is a fixed point.
+#[test]
+fn fuzz_character_appearing_after_an_edit_is_not_linked_late() {
+    let story = "## Alan has trouble\n\n| Character | Shiny Future | Assigned To |\n| --- | --- | --- |\n| [Grace] | not yet written | Shane |\n";
+    let characters = "## Intro\n{{#vision roadmap-key}} ## Grace: the engineer\n\n| Status | Owner |\n| --- | --- |\n| draft | Shane |\n";
+    let (out, diags) =
+        assert_fixed_point(&[("status_quo.md", story), ("characters.md", characters)]);
+    assert_eq!(out, [story, characters], "nothing changes");
+    let errors: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.level == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{diags:#?}");
+    assert_eq!(
+        (
+            errors[0].lint,
+            errors[0].file.as_str(),
+            errors[0].line,
+            errors[0].column
+        ),
+        ("misplaced-directive", "src/characters.md", 2, 1)
+    );
+    // Written as blocks of their own, Grace is a character on the first run
+    // and the cell is linked then.
+    let characters = "## Intro\n\n{{#vision roadmap-key}}\n\n## Grace: the engineer\n\n| Status | Owner |\n| --- | --- |\n| draft | Shane |\n";
+    let (out, diags) =
+        assert_fixed_point(&[("status_quo.md", story), ("characters.md", characters)]);
+    assert!(
+        !diags.iter().any(|d| d.level == Severity::Error),
+        "{diags:#?}"
+    );
+    assert!(
+        out[0].contains(
+            "| [\\[Grace\\]](characters.md#grace-the-engineer) | not yet written | Shane |"
+        ),
+        "{}",
+        out[0]
+    );
+    // The raw fuzz input (its directive in a story table's last row is now
+    // also an error) comes back the same on a second run.
+    let raw = fuzz_chapters(include_bytes!(
+        "../fuzz/regressions/chapter-character-link-on-second-run"
+    ));
+    let raw: Vec<(&str, &str)> = raw.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let (out, _) = process(&raw);
+    let again: Vec<(&str, &str)> = raw
+        .iter()
+        .map(|(p, _)| *p)
+        .zip(out.iter().map(String::as_str))
+        .collect();
+    assert_eq!(process(&again).0, out, "a second run changes nothing");
+}

@@ -131,6 +131,69 @@ fn after_links_a_doubled_backslash_escapes_a_directive() {
     }
 }
 
+#[test]
+fn a_directive_must_be_a_paragraph_of_its_own() {
+    // Alone in a list item or a quote: expanded there, inside the item or quote.
+    let chapter = "# Characters\n\n## Alan: the startup guy\n{{#vision character status=draft}}\n\n* {{#vision roadmap-key}}\n\n> {{#vision roadmap-key}}\n";
+    for line in Line::ALL {
+        let built = build(line, &book(chapter, ""));
+        built.assert_ok();
+        let out = built.output_chapter("characters.md").content;
+        assert!(
+            out.contains("\n* | Emoji | Meaning |\n  | --- | --- |\n  | 🥬 |"),
+            "{line}: {out}"
+        );
+        assert!(
+            out.contains("\n> | Emoji | Meaning |\n> | --- | --- |\n> | 🥬 |"),
+            "{line}: {out}"
+        );
+        let html = built.chapter_html("characters.html");
+        assert_eq!(html.matches("<th>Emoji</th>").count(), 2, "{line}: {html}");
+        assert_eq!(built.stderr, "", "{line}");
+    }
+    // Sharing a paragraph (also by continuing a quote above it, as an
+    // `{{#include}}`d quote would), in a heading or a table: an error, and the
+    // directive is not expanded.
+    let cases = [
+        (
+            "## Alan\n{{#vision character status=draft}}\nAlan is a developer.\n",
+            "4:1",
+            "is inside a paragraph with other text",
+        ),
+        (
+            "## Alan\n\n> A note\n{{#vision roadmap-key}}\n",
+            "6:1",
+            "continues the paragraph on line 5",
+        ),
+        (
+            "## Alan {{#vision roadmap-key}}\n",
+            "3:9",
+            "is inside a heading",
+        ),
+        (
+            "## Alan\n\n| a | b |\n| - | - |\n| {{#vision roadmap-key}} | x |\n",
+            "7:3",
+            "is inside a table",
+        ),
+    ];
+    for (body, at, why) in cases {
+        let chapter = format!("# Characters\n\n{body}");
+        for line in Line::ALL {
+            let built = build(line, &book(&chapter, ""));
+            built.assert_failed();
+            let expected = format!("error[misplaced-directive]: a directive must be a paragraph of its own, but this one {why}\n --> src/characters.md:{at}\n");
+            assert!(built.stderr.contains(&expected), "{line}: {}", built.stderr);
+            assert!(
+                built.stderr.contains(
+                    "= help: put it on its own line, with a blank line before and after it"
+                ),
+                "{line}: {}",
+                built.stderr
+            );
+        }
+    }
+}
+
 /// Runs the binary directly with `input` on stdin.
 fn run(input: &[u8]) -> (i32, String, String) {
     let mut child = Command::new(preprocessor_bin())
