@@ -158,11 +158,18 @@ pub(crate) fn partners_cell(a: &Analysis, ci: usize, partners: &[EntryId]) -> St
     if partners.is_empty() {
         return "not yet written".to_string();
     }
-    partners
-        .iter()
-        .map(|&p| link(a.index.entries[p].display_title(), &link_to(a, ci, p)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut out = String::new();
+    for (i, &p) in partners.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_link(
+            &mut out,
+            a.index.entries[p].display_title(),
+            &link_to(a, ci, p),
+        );
+    }
+    out
 }
 
 /// "✋ Volunteer wanted ✋", linked to the configured page (a path relative
@@ -189,7 +196,18 @@ pub(crate) fn volunteer(a: &Analysis, ci: usize) -> String {
 
 /// `[text](dest)` with the text escaped for a table cell.
 pub fn link(text: &str, dest: &str) -> String {
-    format!("[{}]({})", escape_cell(text), escape_url(dest))
+    let mut out = String::with_capacity(text.len() + dest.len() + 4);
+    push_link(&mut out, text, dest);
+    out
+}
+
+/// [`link`], appending to `out`.
+pub fn push_link(out: &mut String, text: &str, dest: &str) {
+    out.push('[');
+    crate::text::push_escaped_cell(out, text);
+    out.push_str("](");
+    crate::text::push_escaped_url(out, dest);
+    out.push(')');
 }
 
 /// A link from chapter `from` to an entry: relative path (`.md`, so mdBook
@@ -198,43 +216,54 @@ pub fn link_to(a: &Analysis, from: usize, id: EntryId) -> String {
     let entry = &a.index.entries[id];
     let whole_page = entry.extent.end == usize::MAX && entry.heading == 0;
     let target = &a.chapters[entry.chapter];
-    if entry.chapter == from {
-        return format!("#{}", entry.anchor);
+    let mut out = String::new();
+    if entry.chapter != from {
+        let from_path = a.chapters[from].source_path.as_deref().unwrap_or("");
+        push_relative_path(&mut out, from_path, &rendered_path(target));
+        if whole_page {
+            return out;
+        }
     }
-    let to = rendered_path(target);
-    let from_path = a.chapters[from].source_path.as_deref().unwrap_or("");
-    let rel = relative_path(from_path, &to);
-    if whole_page {
-        rel
-    } else {
-        format!("{rel}#{}", entry.anchor)
-    }
+    out.push('#');
+    out.push_str(&entry.anchor);
+    out
 }
 
 /// Where mdBook serves a chapter from, as an `.md` path: README.md becomes index.md.
-fn rendered_path(c: &crate::index::ChapterInfo) -> String {
+fn rendered_path(c: &crate::index::ChapterInfo) -> std::borrow::Cow<'_, str> {
     let path = c.path.as_deref().or(c.source_path.as_deref()).unwrap_or("");
     match path.rsplit_once('/') {
-        Some((dir, file)) if file.eq_ignore_ascii_case("README.md") => format!("{dir}/index.md"),
-        None if path.eq_ignore_ascii_case("README.md") => "index.md".to_string(),
-        _ => path.to_string(),
+        Some((dir, file)) if file.eq_ignore_ascii_case("README.md") => {
+            format!("{dir}/index.md").into()
+        }
+        None if path.eq_ignore_ascii_case("README.md") => "index.md".into(),
+        _ => path.into(),
     }
 }
 
 /// The path from the directory of `from` to `to` (both relative to `src`).
 pub fn relative_path(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect::<Vec<_>>();
-    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts)
+    let mut out = String::new();
+    push_relative_path(&mut out, from, to);
+    out
+}
+
+/// [`relative_path`], appending to `out`.
+fn push_relative_path(out: &mut String, from: &str, to: &str) {
+    let from_dirs = from.split('/').count() - 1;
+    let to_parts = to.split('/').count();
+    let common = from
+        .split('/')
+        .take(from_dirs)
+        .zip(to.split('/'))
         .take_while(|(a, b)| a == b)
         .count()
-        .min(to_parts.len().saturating_sub(1));
-    let mut parts: Vec<&str> = vec![".."; from_dirs.len() - common];
-    parts.extend(&to_parts[common..]);
-    parts.join("/")
+        .min(to_parts - 1);
+    for _ in common..from_dirs {
+        out.push_str("../");
+    }
+    // What is left of `to` after its first `common` directories.
+    out.push_str(to.splitn(common + 1, '/').last().unwrap_or(to));
 }
 
 /// Edits that complete a hand-written story table: plain names become links,
@@ -630,4 +659,37 @@ pub fn apply(text: &str, mut edits: Vec<Edit>) -> Option<String> {
     }
     out.push_str(&text[at..]);
     (out != text).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_between_chapters() {
+        let cases = [
+            ("a.md", "b.md", "b.md"),
+            ("a.md", "x/b.md", "x/b.md"),
+            ("x/a.md", "b.md", "../b.md"),
+            ("x/a.md", "x/b.md", "b.md"),
+            ("x/y/a.md", "x/z/b.md", "../z/b.md"),
+            ("x/y/a.md", "q/b.md", "../../q/b.md"),
+            ("x/a.md", "x", "../x"),
+            ("", "x/b.md", "x/b.md"),
+            ("x/y/a.md", "x/y", "../y"),
+        ];
+        for (from, to, want) in cases {
+            assert_eq!(relative_path(from, to), want, "{from} → {to}");
+        }
+    }
+
+    #[test]
+    fn links_escape_their_text_and_destination() {
+        assert_eq!(link("Plain", "a.md#b"), "[Plain](a.md#b)");
+        assert_eq!(
+            link("A | `b` <c>", "a b(c).md"),
+            "[A &#124; \\`b\\` &lt;c&gt;](a%20b%28c%29.md)"
+        );
+        assert_eq!(link("Zoë", "é.md\u{7}"), "[Zoë](é.md)");
+    }
 }

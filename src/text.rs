@@ -108,6 +108,16 @@ pub fn closest<'a>(
 /// markdown syntax in a title cannot inject markup.
 pub fn escape_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_escaped_cell(&mut out, s);
+    out
+}
+
+/// [`escape_cell`], appending to `out`.
+pub fn push_escaped_cell(out: &mut String, s: &str) {
+    let special = |b: u8| b"|<>&\\`*_[]#~\n\r".contains(&b);
+    if !s.bytes().any(special) {
+        return out.push_str(s);
+    }
     for c in s.chars() {
         match c {
             '|' => out.push_str("&#124;"),
@@ -122,12 +132,21 @@ pub fn escape_cell(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// Escapes a link destination so it stays one destination inside `(...)`.
 pub fn escape_url(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_escaped_url(&mut out, s);
+    out
+}
+
+/// [`escape_url`], appending to `out`.
+pub fn push_escaped_url(out: &mut String, s: &str) {
+    let special = |b: u8| b" ()<>|\"`\\".contains(&b) || b.is_ascii_control() || b >= 0x80;
+    if !s.bytes().any(special) {
+        return out.push_str(s);
+    }
     for c in s.chars() {
         match c {
             ' ' => out.push_str("%20"),
@@ -143,7 +162,6 @@ pub fn escape_url(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]
