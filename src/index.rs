@@ -103,6 +103,11 @@ pub struct Misplaced {
     pub chapter: usize,
     pub directive: usize,
     pub reason: String,
+    /// What to do instead, when there is more to say than the reason.
+    pub help: Option<String>,
+    /// Not right under its entry's heading. A directive that also stands inside
+    /// other text gets that (more precise) error instead.
+    pub below_other_content: bool,
 }
 
 #[derive(Debug, Default)]
@@ -180,7 +185,8 @@ impl Index {
             .as_deref()
             .and_then(|p| config.kind_for_path(p));
         let first_entry = self.entries.len();
-        let mut by_heading: HashMap<usize, EntryId> = HashMap::new();
+        // The entry directives right under a heading: the only ones that describe an entry.
+        let mut attached: HashMap<usize, EntryId> = HashMap::new();
 
         // Metadata blocks right under a heading make it an entry.
         for (bi, block) in scan.blocks.iter().enumerate() {
@@ -203,8 +209,15 @@ impl Index {
                 next += 1;
             }
             if !sources.is_empty() {
+                let directives: Vec<usize> = sources
+                    .iter()
+                    .filter_map(|s| match s {
+                        MetaSource::Directive(di) => Some(*di),
+                        MetaSource::Table(_) => None,
+                    })
+                    .collect();
                 let id = self.push_entry(ci, scan, hi, sources, path_kind.map(|k| k.0));
-                by_heading.insert(hi, id);
+                attached.extend(directives.into_iter().map(|di| (di, id)));
             }
         }
 
@@ -217,11 +230,12 @@ impl Index {
             if self.entries.len() == first_entry && !is_index_page && !scan.headings.is_empty() {
                 let id = self.push_entry(ci, scan, 0, Vec::new(), Some(kind));
                 self.entries[id].extent.end = usize::MAX;
-                by_heading.insert(0, id);
             }
         }
 
-        // Entry directives elsewhere belong to the nearest heading above them.
+        // An entry directive that is not right under a heading is an error: it
+        // would expand to a table that is not right under one either, which the
+        // next run would not read as the entry's metadata (the entry would vanish).
         for (di, found) in scan.directives.iter().enumerate() {
             let Ok(d) = &found.parsed else { continue };
             if found.escaped || !matches!(d.name, DirectiveName::Entry(_)) {
@@ -237,19 +251,27 @@ impl Index {
                     directive: di,
                     reason: "an entry directive must follow the heading of the entry it describes"
                         .into(),
+                    help: None,
+                    below_other_content: false,
                 });
                 continue;
             };
-            let id = match by_heading.get(&hi) {
-                Some(&id) => id,
-                None => {
-                    let id = self.push_entry(ci, scan, hi, Vec::new(), path_kind.map(|k| k.0));
-                    by_heading.insert(hi, id);
-                    id
-                }
+            let Some(&id) = attached.get(&di) else {
+                let title = &scan.headings[hi].text;
+                self.misplaced.push(Misplaced {
+                    chapter: ci,
+                    directive: di,
+                    reason: format!(
+                        "an entry directive must come right under its entry's heading, but this one is not right under \"{title}\""
+                    ),
+                    help: Some(format!(
+                        "move it to just below the heading \"{title}\", as a paragraph of its own (not in a list or quote); only the entry's other metadata tables may stand in between"
+                    )),
+                    below_other_content: true,
+                });
+                continue;
             };
-            let entry = &mut self.entries[id];
-            let existing = entry
+            let existing = self.entries[id]
                 .sources
                 .iter()
                 .any(|s| matches!(s, MetaSource::Directive(other) if *other != di));
@@ -259,14 +281,9 @@ impl Index {
                     directive: di,
                     reason: "this entry already has a directive; give all its metadata in one"
                         .into(),
+                    help: None,
+                    below_other_content: false,
                 });
-                continue;
-            }
-            if !entry.sources.contains(&MetaSource::Directive(di)) {
-                entry.sources.push(MetaSource::Directive(di));
-            }
-            if let DirectiveName::Entry(kind) = d.name {
-                entry.kind = Some(kind);
             }
         }
         // A directive and a hand-written story table that disagree on the kind
@@ -301,6 +318,8 @@ impl Index {
                             dkind.describe(),
                             kind.describe()
                         ),
+                        help: None,
+                        below_other_content: false,
                     });
                     continue;
                 }
@@ -316,6 +335,8 @@ impl Index {
                             kind.describe(),
                             table_kind.describe()
                         ),
+                        help: None,
+                        below_other_content: false,
                     });
                 }
             }

@@ -121,7 +121,9 @@ fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<Stri
             .map_or_else(|| escape_cell(&s.value), |st| escape_cell(&st.label))
     });
     let owners: Vec<&str> = d.values("owner").map(|a| a.value.as_str()).collect();
-    if status.is_some() || !owners.is_empty() {
+    // With nothing else to show (`{{#vision character}}`) the table still
+    // stands, its cells empty: it is what marks the entry on the next run.
+    if status.is_some() || !owners.is_empty() || a.relations.stories[id].is_none() {
         tables.push(table(
             &["Status", "Owner"],
             &[vec![status.unwrap_or_default(), people(config, &owners)]],

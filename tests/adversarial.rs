@@ -4,6 +4,8 @@
 use mdbook_vision::anchor::MdbookLine;
 use mdbook_vision::config::Config;
 use mdbook_vision::diag::{Diagnostic, Severity};
+use mdbook_vision::index::{ChapterInfo, Index};
+use mdbook_vision::model::Kind;
 use mdbook_vision::scan::ParseSettings;
 use mdbook_vision::{process_chapters, ChapterText};
 use serde_json::{json, Value};
@@ -432,10 +434,13 @@ fn fuzz_owner_with_trailing_characters_is_linked_once() {
 
 /// fuzz `chapter`: a hand-written story table and an entry directive of another
 /// kind on the same heading decided the kind by order, so the output flipped on
-/// the next run. Now the conflict is an error at the directive.
+/// the next run. Now the conflict is an error at the directive. (The fuzz input
+/// had the directive in a list item, which is now an error of its own: not
+/// right under the heading, see `second_run_*` below.)
 #[test]
 fn fuzz_directive_conflicting_with_a_story_table_is_an_error() {
-    let text = "## T\n\nCharacter | Status quo | Assigned To\n--- | --- | ---\n\n* {{#vision character }}\n";
+    let text =
+        "## T\n\nCharacter | Status quo | Assigned To\n--- | --- | ---\n\n{{#vision character }}\n";
     let (_, diags) = process(&[("c.md", text)]);
     let errors: Vec<&Diagnostic> = diags
         .iter()
@@ -445,7 +450,7 @@ fn fuzz_directive_conflicting_with_a_story_table_is_an_error() {
     let d = errors[0];
     assert_eq!(
         (d.lint, d.level, d.line, d.column),
-        ("misplaced-directive", Severity::Error, 6, 3)
+        ("misplaced-directive", Severity::Error, 6, 1)
     );
     assert_eq!(
         d.message,
@@ -690,4 +695,223 @@ fn fuzz_character_appearing_after_an_edit_is_not_linked_late() {
         .zip(out.iter().map(String::as_str))
         .collect();
     assert_eq!(process(&again).0, out, "a second run changes nothing");
+}
+
+/// The entries the index finds in chapters `(path, text)`: (chapter path, title, kind).
+fn entries(chapters: &[(&str, &str)]) -> Vec<(String, String, Option<Kind>)> {
+    let settings = ParseSettings::new(MdbookLine::V05, true);
+    let infos: Vec<ChapterInfo> = chapters
+        .iter()
+        .map(|(p, t)| ChapterInfo {
+            name: p.to_string(),
+            source_path: Some(p.to_string()),
+            path: Some(p.to_string()),
+            display_path: format!("src/{p}"),
+            scan: Some(mdbook_vision::scan::scan(t, settings)),
+        })
+        .collect();
+    let index = Index::build(&infos, &Config::default());
+    index
+        .entries
+        .iter()
+        .map(|e| (chapters[e.chapter].0.to_string(), e.title.clone(), e.kind))
+        .collect()
+}
+
+/// [`assert_fixed_point`], and the second run finds the same entries as the first.
+fn assert_same_entries(chapters: &[(&str, &str)]) -> (Vec<String>, Vec<Diagnostic>) {
+    let (out, diags) = assert_fixed_point(chapters);
+    let again: Vec<(&str, &str)> = chapters
+        .iter()
+        .map(|(p, _)| *p)
+        .zip(out.iter().map(String::as_str))
+        .collect();
+    assert_eq!(
+        entries(&again),
+        entries(chapters),
+        "a second run finds the same entries"
+    );
+    (out, diags)
+}
+
+const GRACE_STORY: &str = "## Alan has trouble\n\n{{#vision status-quo character=Grace}}\n";
+
+/// review: an entry directive below other text under its heading was attached
+/// to that heading, but the `Status | Owner` table it became was not right under
+/// the heading, so the next run did not read it and the entry vanished (the text
+/// stayed the same and nothing new was reported). Such a directive is now a
+/// `misplaced-directive` error and is left as written, on every run.
+#[test]
+fn second_run_keeps_an_entry_whose_directive_is_below_other_text() {
+    let characters = "## Grace\n\nSome text.\n\n{{#vision character status=draft owner=@grace}}\n";
+    let chapters = [
+        ("status_quo.md", GRACE_STORY),
+        ("characters.md", characters),
+    ];
+    let (out, diags) = assert_same_entries(&chapters);
+    assert_eq!(out[1], characters, "the directive is left as written");
+    assert_eq!(
+        entries(&chapters),
+        [(
+            "status_quo.md".to_string(),
+            "Alan has trouble".to_string(),
+            Some(Kind::StatusQuo)
+        )],
+        "Grace is not an entry on either run"
+    );
+    let errors: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.level == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{diags:#?}");
+    assert_eq!(
+        (
+            errors[0].lint,
+            errors[0].file.as_str(),
+            errors[0].line,
+            errors[0].column
+        ),
+        ("misplaced-directive", "src/characters.md", 5, 1)
+    );
+    assert_eq!(
+        errors[0].message,
+        "an entry directive must come right under its entry's heading, but this one is not right under \"Grace\""
+    );
+    assert_eq!(
+        errors[0].help,
+        ["move it to just below the heading \"Grace\", as a paragraph of its own (not in a list or quote); only the entry's other metadata tables may stand in between"]
+    );
+
+    // In a list item or a quote right under the heading, its table would not be
+    // right under it either: the same error, at the directive.
+    for (text, column) in [
+        ("## Grace\n\n* {{#vision character status=draft}}\n", 3),
+        ("## Grace\n\n> {{#vision character status=draft}}\n", 3),
+        // After the entry's hand-written table and a paragraph: the entry
+        // stands (its table), the directive would have added a second table.
+        (
+            "## Grace\n\n| Status | Owner |\n| --- | --- |\n| draft | x |\n\nText.\n\n{{#vision character owner=@y}}\n",
+            1,
+        ),
+    ] {
+        let chapters = [("status_quo.md", GRACE_STORY), ("characters.md", text)];
+        let (out, diags) = assert_same_entries(&chapters);
+        assert_eq!(out[1], text, "the directive is left as written");
+        let errors: Vec<(&str, usize, usize, &str)> = diags
+            .iter()
+            .filter(|d| d.level == Severity::Error)
+            .map(|d| (d.lint, d.line, d.column, d.message.as_str()))
+            .collect();
+        let line = text.lines().position(|l| l.contains("{{#vision")).unwrap() + 1;
+        assert_eq!(
+            errors,
+            [("misplaced-directive", line, column, "an entry directive must come right under its entry's heading, but this one is not right under \"Grace\"")],
+            "{text}"
+        );
+    }
+    // On a page of its own (a per-page chapter) too.
+    let page = "# Alan has trouble\n\nSome text.\n\n{{#vision status-quo character=Grace}}\n";
+    let (out, diags) = assert_same_entries(&[("status_quo/alan.md", page)]);
+    assert_eq!(out[0], page);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.lint == "misplaced-directive" && d.line == 5),
+        "{diags:#?}"
+    );
+    // Inside other text it is the "paragraph of its own" error, once.
+    let text = "## Grace\n\nSome text.\n\nMore {{#vision character}}\n";
+    let (_, diags) = assert_same_entries(&[("characters.md", text)]);
+    let errors: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.level == Severity::Error)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        errors,
+        ["a directive must be a paragraph of its own, but this one is inside a paragraph with other text"]
+    );
+
+    // Moved right under the heading, Grace is a character on both runs and the
+    // story's character cell links to her.
+    let characters = "## Grace\n\n{{#vision character status=draft owner=@grace}}\n\nSome text.\n";
+    let chapters = [
+        ("status_quo.md", GRACE_STORY),
+        ("characters.md", characters),
+    ];
+    let (out, diags) = assert_same_entries(&chapters);
+    assert!(
+        !diags.iter().any(|d| d.level == Severity::Error),
+        "{diags:#?}"
+    );
+    assert!(
+        entries(&chapters).contains(&(
+            "characters.md".to_string(),
+            "Grace".to_string(),
+            Some(Kind::Character)
+        )),
+        "{:?}",
+        entries(&chapters)
+    );
+    assert!(out[0].contains("| [Grace](characters.md"), "{}", out[0]);
+    assert!(
+        out[1].starts_with(
+            "## Grace\n\n| Status | Owner |\n| --- | --- |\n| ⚠️ Draft ⚠️ | [@grace]("
+        ),
+        "{}",
+        out[1]
+    );
+}
+
+/// review: an entry directive with nothing to show (`{{#vision character}}`)
+/// expanded to nothing, so the next run had nothing that marked the entry and
+/// it vanished. It now expands to a `Status | Owner` table with empty cells.
+#[test]
+fn second_run_keeps_an_entry_whose_directive_has_nothing_to_show() {
+    let characters = "## Grace\n\n{{#vision character}}\n";
+    let chapters = [
+        ("status_quo.md", GRACE_STORY),
+        ("characters.md", characters),
+    ];
+    let (out, diags) = assert_same_entries(&chapters);
+    assert!(
+        !diags.iter().any(|d| d.level == Severity::Error),
+        "{diags:#?}"
+    );
+    assert_eq!(
+        out[1],
+        "## Grace\n\n| Status | Owner |\n| --- | --- |\n|  |  |\n"
+    );
+    assert!(
+        entries(&chapters).contains(&(
+            "characters.md".to_string(),
+            "Grace".to_string(),
+            Some(Kind::Character)
+        )),
+        "{:?}",
+        entries(&chapters)
+    );
+    assert!(out[0].contains("| [Grace](characters.md"), "{}", out[0]);
+    // A design doc whose directive only puts it on the roadmap likewise.
+    let doc = "## Faster builds\n\n{{#vision design-doc roadmap=healthy updated=2021-02}}\n";
+    let (out, diags) = assert_same_entries(&[("design_docs.md", doc)]);
+    assert!(
+        !diags.iter().any(|d| d.level == Severity::Error),
+        "{diags:#?}"
+    );
+    assert_eq!(
+        out[0],
+        "## Faster builds\n\n| Status | Owner |\n| --- | --- |\n|  |  |\n"
+    );
+    assert_eq!(
+        entries(&[("design_docs.md", doc)]),
+        [(
+            "design_docs.md".to_string(),
+            "Faster builds".to_string(),
+            Some(Kind::DesignDoc)
+        )]
+    );
+    // A story directive always has its story table: nothing is added.
+    let (out, _) = assert_same_entries(&[("status_quo.md", GRACE_STORY)]);
+    assert!(!out[0].contains("| Status | Owner |"), "{}", out[0]);
 }

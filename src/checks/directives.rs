@@ -24,13 +24,16 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
         }
     }
     // A directive that shares its paragraph (or sits in a heading, a table, ...)
-    // is not expanded: say where it is, unless it is misplaced for another reason.
+    // is not expanded: say where it is, unless it is misplaced for another reason
+    // (that it is not right under its entry's heading follows from where it is).
     let misplaced: HashSet<(usize, usize)> = a
         .index
         .misplaced
         .iter()
+        .filter(|m| !m.below_other_content)
         .map(|m| (m.chapter, m.directive))
         .collect();
+    let mut within: HashSet<(usize, usize)> = HashSet::new();
     for (ci, chapter) in a.chapters.iter().enumerate() {
         let Some(scan) = &chapter.scan else { continue };
         if scan
@@ -49,6 +52,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
             if found.escaped || found.parsed.is_err() || misplaced.contains(&(ci, di)) {
                 continue;
             }
+            within.insert((ci, di));
             // A directive on its own line can still continue the paragraph above
             // it (a quote or list item without a blank line in between): say so.
             let starts = file.position(starts).line;
@@ -72,14 +76,17 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
         }
     }
     for m in &a.index.misplaced {
+        if m.below_other_content && within.contains(&(m.chapter, m.directive)) {
+            continue;
+        }
         let scan = a.chapters[m.chapter].scan.as_ref();
         let Some(found) = scan.and_then(|s| s.directives.get(m.directive)) else {
             continue;
         };
-        reporter.report(
-            &a.source(m.chapter),
-            found.span.clone(),
-            Draft::new(MISPLACED_DIRECTIVE, m.reason.clone()),
-        );
+        let mut draft = Draft::new(MISPLACED_DIRECTIVE, m.reason.clone());
+        if let Some(help) = &m.help {
+            draft = draft.help(help.clone());
+        }
+        reporter.report(&a.source(m.chapter), found.span.clone(), draft);
     }
 }
