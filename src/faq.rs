@@ -455,10 +455,10 @@ fn questions<'t>(
 ) -> Section<'t> {
     let runs = &scan.outline.runs;
     let answer = |from: usize, to: usize| -> Vec<Cow<'t, str>> {
-        let i = runs.partition_point(|r| r.start < from);
+        let i = runs.partition_point(|r| r.start() < from);
         runs[i..]
             .iter()
-            .take_while(|r| r.start < to)
+            .take_while(|r| r.start() < to)
             .map(|r| r.text(text))
             .collect()
     };
@@ -501,9 +501,9 @@ fn questions<'t>(
         .enumerate()
         .filter_map(|(i, item)| {
             let to = tops.get(i + 1).map_or(body.end, |n| n.span.start);
-            let first = runs.partition_point(|r| r.start < item.span.start);
-            let lead = runs.get(first).filter(|r| r.start < item.span.end)?;
-            let mut rest = answer(lead.start + 1, to);
+            let first = runs.partition_point(|r| r.start() < item.span.start);
+            let lead = runs.get(first).filter(|r| r.start() < item.span.end)?;
+            let mut rest = answer(lead.start() + 1, to);
             // `* **Question?** answer on the same line`.
             let mut q = lead.text(text).trim().to_string();
             if let Some(i) = q.find('?') {
@@ -586,7 +586,7 @@ pub fn gap_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
         let Some(mut bi) = scan
             .blocks
             .iter()
-            .position(|b| b.kind == BlockKind::Heading(entry.heading))
+            .position(|b| b.kind == BlockKind::Heading(entry.heading as u32))
         else {
             continue;
         };
@@ -597,32 +597,32 @@ pub fn gap_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
                 crate::index::MetaSource::Table(t) => Some(scan.tables[*t].span.end),
                 crate::index::MetaSource::Directive(d) => scan
                     .block_at(scan.directives[*d].span.start)
-                    .map(|b| scan.blocks[b].span.end),
+                    .map(|b| scan.blocks[b].span().end),
             })
             .max()
             .unwrap_or(0);
         while scan
             .blocks
             .get(bi + 1)
-            .is_some_and(|b| b.span.end <= meta_end)
+            .is_some_and(|b| b.span().end <= meta_end)
         {
             bi += 1;
         }
         if let Some(next) = scan.blocks.get(bi + 1) {
-            if next.kind == BlockKind::Other && text[next.span.clone()].starts_with(GAP_NOTE) {
-                let line_end = text[next.span.start..]
+            if next.kind == BlockKind::Other && text[next.span()].starts_with(GAP_NOTE) {
+                let line_end = text[next.span().start..]
                     .find(['\r', '\n'])
-                    .map_or(text.len(), |i| next.span.start + i);
-                if text[next.span.start..line_end] != note {
+                    .map_or(text.len(), |i| next.span().start + i);
+                if text[next.span().start..line_end] != note {
                     edits.push(Edit {
-                        span: next.span.start..line_end,
+                        span: next.span().start..line_end,
                         text: note,
                     });
                 }
                 continue;
             }
         }
-        let after = scan.blocks[bi].span.end;
+        let after = scan.blocks[bi].span().end;
         let at = if text[..after].ends_with('\n') {
             after
         } else {

@@ -12,7 +12,6 @@ use std::ops::Range;
 /// A chapter as the later stages see it.
 #[derive(Debug)]
 pub struct ChapterInfo {
-    pub name: String,
     /// The chapter's file relative to the book's `src`, with `/` separators.
     pub source_path: Option<String>,
     /// Where mdBook renders it (README.md becomes index.md).
@@ -197,10 +196,10 @@ impl Index {
             let mut next = bi + 1;
             while let Some(b) = scan.blocks.get(next) {
                 match b.kind {
-                    BlockKind::Table(ti) if table_shape(&scan.tables[ti]).is_some() => {
-                        sources.push(MetaSource::Table(ti))
+                    BlockKind::Table(ti) if table_shape(&scan.tables[ti as usize]).is_some() => {
+                        sources.push(MetaSource::Table(ti as usize))
                     }
-                    BlockKind::Paragraph => match entry_directive_in(scan, b.span.clone()) {
+                    BlockKind::Paragraph => match entry_directive_in(scan, b.span()) {
                         Some(di) => sources.push(MetaSource::Directive(di)),
                         None => break,
                     },
@@ -216,7 +215,7 @@ impl Index {
                         MetaSource::Table(_) => None,
                     })
                     .collect();
-                let id = self.push_entry(ci, scan, hi, sources, path_kind.map(|k| k.0));
+                let id = self.push_entry(ci, scan, hi as usize, sources, path_kind.map(|k| k.0));
                 attached.extend(directives.into_iter().map(|di| (di, id)));
             }
         }

@@ -192,6 +192,7 @@ pub fn plan_scanned(
         .zip(scans.iter_mut())
         .map(|(c, scan)| chapter_info(c, scan.take(), src_dir))
         .collect();
+    drop(scans); // emptied: each scan moved into its chapter's info
     let index = Index::build(&infos, config);
     let relations = relations::Relations::build(&index, &infos);
     let analysis = Analysis {
@@ -324,7 +325,6 @@ fn chapter_info(c: &ChapterText, scan: Option<scan::Scan>, src_dir: &str) -> Cha
         None => format!("(draft chapter \"{}\")", c.name),
     };
     ChapterInfo {
-        name: c.name.clone(),
         path: c
             .path
             .as_ref()

@@ -495,10 +495,10 @@ pub fn placements(text: &str, scan: &Scan, options: pulldown_cmark::Options) -> 
             continue;
         };
         let block = &scan.blocks[bi];
-        let at = block.span.start;
+        let at = block.span().start;
         out[di] = match block.kind {
             BlockKind::Paragraph
-                if text[block.span.clone()].trim() == text[found.span.clone()].trim() =>
+                if text[block.span()].trim() == text[found.span.clone()].trim() =>
             {
                 Placement::Alone
             }
@@ -517,7 +517,7 @@ pub fn placements(text: &str, scan: &Scan, options: pulldown_cmark::Options) -> 
         };
     }
     for (bi, dis) in to_parse {
-        let span = &scan.blocks[bi].span;
+        let span = scan.blocks[bi].span();
         let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
         let inner = inner_blocks(&text[start..span.end], start, options);
         for di in dis {

@@ -49,13 +49,22 @@ pub struct Heading {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
     pub kind: BlockKind,
-    pub span: Range<usize>,
+    /// Offsets in `u32` (a chapter scans only below 4 GiB): blocks are many.
+    start: u32,
+    end: u32,
 }
 
+impl Block {
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A top-level block's kind; headings and tables with their index in the scan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockKind {
-    Heading(usize),
-    Table(usize),
+    Heading(u32),
+    Table(u32),
     Paragraph,
     Html,
     Other,
@@ -128,6 +137,20 @@ pub struct Scan {
 }
 
 impl Scan {
+    /// Gives back what the lists grew by and did not use: a book's scans
+    /// are all held at once.
+    fn shrink_to_fit(&mut self) {
+        self.headings.shrink_to_fit();
+        self.blocks.shrink_to_fit();
+        self.tables.shrink_to_fit();
+        self.directives.shrink_to_fit();
+        self.term_ids.shrink_to_fit();
+        self.link_defs.shrink_to_fit();
+        self.outline.items.shrink_to_fit();
+        self.outline.runs.shrink_to_fit();
+        self.outline.details.shrink_to_fit();
+    }
+
     /// The top-level block that comes right after block `i`.
     pub fn block_after(&self, i: usize) -> Option<&Block> {
         self.blocks.get(i + 1)
@@ -135,17 +158,21 @@ impl Scan {
 
     /// The index of the top-level block that contains `offset`.
     pub fn block_at(&self, offset: usize) -> Option<usize> {
-        let i = self.blocks.partition_point(|b| b.span.start <= offset);
+        let i = self.blocks.partition_point(|b| b.start as usize <= offset);
         i.checked_sub(1)
-            .filter(|&i| self.blocks[i].span.end > offset)
+            .filter(|&i| self.blocks[i].end as usize > offset)
     }
 }
 
 /// A heading being read: its start tag, span and inline events so far.
 type OpenHeading<'a> = (Tag<'a>, Range<usize>, Vec<Event<'a>>);
 
-/// Scans one chapter.
+/// Scans one chapter. A chapter of 4 GiB or more (offsets are kept in `u32`)
+/// is left alone: it scans as empty, so nothing in it is read or changed.
 pub fn scan(text: &str, settings: ParseSettings) -> Scan {
+    if u32::try_from(text.len()).is_err() {
+        return Scan::default();
+    }
     let parser = Parser::new_ext(text, settings.options);
     let mut events = parser.into_offset_iter();
     let mut out = Scan::default();
@@ -191,15 +218,16 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
             Event::Start(tag) => {
                 if depth == 0 {
                     let kind = match tag {
-                        Tag::Heading { .. } => BlockKind::Heading(out.headings.len()),
-                        Tag::Table(_) => BlockKind::Table(out.tables.len()),
+                        Tag::Heading { .. } => BlockKind::Heading(out.headings.len() as u32),
+                        Tag::Table(_) => BlockKind::Table(out.tables.len() as u32),
                         Tag::Paragraph => BlockKind::Paragraph,
                         Tag::HtmlBlock => BlockKind::Html,
                         _ => BlockKind::Other,
                     };
                     out.blocks.push(Block {
                         kind,
-                        span: range.clone(),
+                        start: range.start as u32,
+                        end: range.end as u32,
                     });
                 }
                 depth += 1;
@@ -327,6 +355,7 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
     out.outline = outline.finish();
     protected.sort_by_key(|r| r.start);
     out.directives = directive::find_all(text, &protected);
+    out.shrink_to_fit();
     out
 }
 
@@ -406,39 +435,70 @@ pub struct ListItem {
 /// only its range; a run with markup or escapes inside keeps its own text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
-    pub start: usize,
-    end: usize,
+    /// Offsets in `u32` (a chapter scans only below 4 GiB): runs are many.
+    start: u32,
+    end: u32,
     /// Line breaks inside the range stand for single spaces.
+    joins_lines: bool,
+    owned: Option<Box<str>>,
+}
+
+impl Run {
+    /// Where the run starts in the chapter.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// The run's plain text; `source` is the chapter it was scanned from.
+    pub fn text<'t>(&'t self, source: &'t str) -> std::borrow::Cow<'t, str> {
+        if let Some(owned) = &self.owned {
+            return (**owned).into();
+        }
+        join_lines(
+            &source[self.start as usize..self.end as usize],
+            self.joins_lines,
+        )
+    }
+}
+
+/// A run being read: like [`Run`], its own text still growing.
+struct OpenRun {
+    start: usize,
+    end: usize,
     joins_lines: bool,
     owned: Option<String>,
 }
 
-impl Run {
-    /// The run's plain text; `source` is the chapter it was scanned from.
-    pub fn text<'t>(&'t self, source: &'t str) -> std::borrow::Cow<'t, str> {
-        if let Some(owned) = &self.owned {
-            return owned.as_str().into();
+impl OpenRun {
+    fn text<'t>(&'t self, source: &'t str) -> std::borrow::Cow<'t, str> {
+        match &self.owned {
+            Some(owned) => owned.as_str().into(),
+            None => join_lines(&source[self.start..self.end], self.joins_lines),
         }
-        let raw = &source[self.start..self.end];
-        if !self.joins_lines {
-            return raw.into();
-        }
-        let mut out = String::with_capacity(raw.len());
-        for (i, line) in raw.split('\n').enumerate() {
-            if i > 0 {
-                while out.ends_with([' ', '\t', '\r']) {
-                    out.pop();
-                }
-                out.push(' ');
-            }
-            out.push_str(if i > 0 {
-                line.trim_start_matches([' ', '\t'])
-            } else {
-                line
-            });
-        }
-        out.into()
     }
+}
+
+/// A stretch of source as a run reads it: with `joins_lines`, each line break
+/// (and the blanks around it) stands for one space.
+fn join_lines(raw: &str, joins_lines: bool) -> std::borrow::Cow<'_, str> {
+    if !joins_lines {
+        return raw.into();
+    }
+    let mut out = String::with_capacity(raw.len());
+    for (i, line) in raw.split('\n').enumerate() {
+        if i > 0 {
+            while out.ends_with([' ', '\t', '\r']) {
+                out.pop();
+            }
+            out.push(' ');
+        }
+        out.push_str(if i > 0 {
+            line.trim_start_matches([' ', '\t'])
+        } else {
+            line
+        });
+    }
+    out.into()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -461,7 +521,7 @@ struct OutlineRecorder {
     /// heading or `<details>`; runs before the first are not kept (they are
     /// most of a chapter's text).
     faq_seen: bool,
-    run: Option<Run>,
+    run: Option<OpenRun>,
     html_block: Option<usize>,
 }
 
@@ -543,7 +603,7 @@ impl OutlineRecorder {
         if !self.faq_seen {
             return;
         }
-        let run = self.run.get_or_insert(Run {
+        let run = self.run.get_or_insert(OpenRun {
             start: range.start,
             end: range.start,
             joins_lines: false,
@@ -574,7 +634,12 @@ impl OutlineRecorder {
 
     fn flush(&mut self) {
         if let Some(run) = self.run.take() {
-            self.out.runs.push(run);
+            self.out.runs.push(Run {
+                start: run.start as u32,
+                end: run.end as u32,
+                joins_lines: run.joins_lines,
+                owned: run.owned.map(String::into_boxed_str),
+            });
         }
     }
 
@@ -732,7 +797,7 @@ mod tests {
             .outline
             .runs
             .iter()
-            .map(|r| (r.start, r.text(text).into_owned()))
+            .map(|r| (r.start(), r.text(text).into_owned()))
             .collect();
         let faq = text.find("* **What").unwrap();
         let want: Vec<(usize, String)> = runs_by_copying(text, settings)

@@ -1,12 +1,14 @@
 //! mdBook's preprocessor protocol, for both lines: `[context, book]` JSON in,
 //! the book JSON out, in the shape it came (0.4: `sections`, 0.5: `items`).
 //!
-//! The book is kept as a JSON value so every field we do not touch — including
-//! ones a future mdBook adds — goes back exactly as it came.
+//! Chapters are read into small typed records and everything else stays JSON,
+//! so every field we do not touch — including ones a future mdBook adds — goes
+//! back as it came, in the order it came.
 
 use crate::anchor::MdbookLine;
 use crate::ChapterText;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
@@ -37,8 +39,163 @@ pub enum WireError {
 #[derive(Debug)]
 pub struct Request {
     pub context: Value,
-    pub book: Value,
+    pub book: Book,
     pub shape: Shape,
+}
+
+/// The book as mdBook sent it: its keys in the order they came, the list of
+/// book items typed (chapters are what we read and change), everything else
+/// (`__non_exhaustive`, a field a future mdBook adds) kept as JSON.
+///
+/// Typed rather than one `serde_json::Value`: a chapter costs a few hundred
+/// bytes here instead of a map node per object and a string per key.
+#[derive(Debug, Default)]
+pub struct Book {
+    fields: Vec<(String, BookField)>,
+}
+
+#[derive(Debug)]
+enum BookField {
+    Items(Vec<Item>),
+    Value(Value),
+}
+
+/// One book item: a chapter, or anything else (`"Separator"`,
+/// `{"PartTitle": ...}`, an item kind a future mdBook adds) kept as JSON.
+#[derive(Debug)]
+pub enum Item {
+    Chapter(Chapter),
+    Value(Value),
+    /// An object with `Chapter` and other keys besides, which no mdBook reads.
+    Malformed,
+}
+
+/// A chapter object: the fields we read typed, the rest as JSON, and the
+/// order of all of them as they came.
+#[derive(Debug, Default)]
+pub struct Chapter {
+    name: String,
+    content: String,
+    sub_items: Vec<Item>,
+    fields: Vec<Field>,
+}
+
+/// A key of a chapter object, in input order.
+#[derive(Debug)]
+enum Field {
+    /// A string `name`, kept in [`Chapter::name`].
+    Name,
+    /// A string `content`, kept in [`Chapter::content`].
+    Content,
+    /// An array `sub_items`, kept in [`Chapter::sub_items`].
+    SubItems,
+    /// Any other key (or one of the above with a value of another type).
+    Other(Cow<'static, str>, Value),
+}
+
+impl Field {
+    fn key(&self) -> &str {
+        match self {
+            Field::Name => "name",
+            Field::Content => "content",
+            Field::SubItems => "sub_items",
+            Field::Other(k, _) => k,
+        }
+    }
+}
+
+/// The keys mdBook writes, so that most chapters keep no key strings.
+fn key_name(key: String) -> Cow<'static, str> {
+    const KNOWN: [&str; 7] = [
+        "name",
+        "content",
+        "number",
+        "sub_items",
+        "path",
+        "source_path",
+        "parent_names",
+    ];
+    match KNOWN.iter().find(|k| **k == key) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(key),
+    }
+}
+
+impl Chapter {
+    fn string(&self, key: &str) -> Option<&str> {
+        self.fields.iter().find_map(|f| match f {
+            Field::Other(k, Value::String(s)) if k == key => Some(s.as_str()),
+            _ => None,
+        })
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.fields.iter().any(|f| f.key() == key)
+    }
+
+    /// Adds a field; a key given twice keeps its first place and its last
+    /// value, as a JSON object does.
+    fn set(&mut self, field: Field) {
+        match self.fields.iter().position(|f| f.key() == field.key()) {
+            Some(i) => {
+                if let Field::Other(_, old) = std::mem::replace(&mut self.fields[i], field) {
+                    dismantle(old);
+                }
+            }
+            None => self.fields.push(field),
+        }
+    }
+}
+
+/// Dropping is iterative: a book thousands of levels deep cannot overflow the stack.
+impl Drop for Chapter {
+    fn drop(&mut self) {
+        drop_items(std::mem::take(&mut self.sub_items));
+        for field in self.fields.drain(..) {
+            if let Field::Other(_, v) = field {
+                dismantle(v);
+            }
+        }
+    }
+}
+
+/// Drops book items without recursion.
+fn drop_items(mut stack: Vec<Item>) {
+    while let Some(item) = stack.pop() {
+        match item {
+            // Its own drop finds its sub-items taken.
+            Item::Chapter(mut ch) => stack.append(&mut ch.sub_items),
+            Item::Value(v) => dismantle(v),
+            Item::Malformed => {}
+        }
+    }
+}
+
+impl Book {
+    fn items_mut(&mut self, key: &str) -> Option<&mut Vec<Item>> {
+        self.fields.iter_mut().find_map(|(k, f)| match f {
+            BookField::Items(items) if k == key => Some(items),
+            _ => None,
+        })
+    }
+
+    fn items(&self, key: &str) -> Option<&[Item]> {
+        self.fields.iter().find_map(|(k, f)| match f {
+            BookField::Items(items) if k == key => Some(items.as_slice()),
+            _ => None,
+        })
+    }
+}
+
+impl Drop for Book {
+    fn drop(&mut self) {
+        for (_, field) in self.fields.drain(..) {
+            match field {
+                BookField::Items(items) => drop_items(items),
+                BookField::Value(v) => dismantle(v),
+            }
+        }
+    }
 }
 
 impl Request {
@@ -73,6 +230,12 @@ impl Request {
                 Shape::Items => MdbookLine::V05,
             },
         }
+    }
+}
+
+impl Drop for Request {
+    fn drop(&mut self) {
+        dismantle(std::mem::take(&mut self.context));
     }
 }
 
@@ -123,64 +286,70 @@ where
     let mut sink = None;
     // serde_json stops at 128 levels by default; a deep book is still a book.
     // The stacker grows the stack on the heap so deep nesting cannot overflow
-    // it, and `Bounded` stops absurd nesting before it claims much memory.
+    // it, and the depth counted by the seeds stops absurd nesting before it
+    // claims much memory.
     let mut de = serde_json::Deserializer::from_reader(reader);
     de.disable_recursion_limit();
     let root = Root {
         start,
         sink: &mut sink,
     };
-    let value =
+    let read =
         serde::de::DeserializeSeed::deserialize(root, serde_stacker::Deserializer::new(&mut de))
-            .and_then(|v: Value| match de.end() {
-                Ok(()) => Ok(v),
-                Err(e) => {
-                    dismantle(v);
-                    Err(e)
-                }
-            });
-    let request = value
+            .and_then(|read| de.end().map(|()| read));
+    let request = read
         .map_err(|e| WireError::Json(e.to_string()))
         .and_then(into_request);
     (request, sink)
 }
 
-fn into_request(value: Value) -> Result<Request, WireError> {
-    let Value::Array(mut pair) = value else {
-        dismantle(value);
-        return Err(WireError::Shape(
-            "expected a JSON array `[context, book]`".into(),
-        ));
+/// What the top level held.
+enum RootRead {
+    /// An array: its first element, its second (the book) and how many more.
+    Pair {
+        context: Option<Value>,
+        book: Option<BookRead>,
+        more: usize,
+    },
+    NotArray(Value),
+}
+
+/// The second element of the pair.
+enum BookRead {
+    Object(Book),
+    NotObject(Value),
+}
+
+fn into_request(read: RootRead) -> Result<Request, WireError> {
+    let (context, book, more) = match read {
+        RootRead::NotArray(v) => {
+            dismantle(v);
+            return Err(WireError::Shape(
+                "expected a JSON array `[context, book]`".into(),
+            ));
+        }
+        RootRead::Pair {
+            context,
+            book,
+            more,
+        } => (context, book, more),
     };
-    if pair.len() != 2 {
-        let n = pair.len();
-        dismantle(Value::Array(pair));
-        return Err(WireError::Shape(format!(
-            "expected `[context, book]`, found an array of {n} elements"
-        )));
+    match (context, book, more) {
+        (Some(context), Some(book), 0) => check_request(context, book),
+        (context, book, more) => {
+            let n = usize::from(context.is_some()) + usize::from(book.is_some()) + more;
+            context.map(dismantle);
+            Err(WireError::Shape(format!(
+                "expected `[context, book]`, found an array of {n} elements"
+            )))
+        }
     }
-    let book = pair.pop().unwrap_or(Value::Null);
-    let context = pair.pop().unwrap_or(Value::Null);
-    // From here on the pair is a `Request`, whose drop is iterative.
-    let request = Request {
-        context,
-        book,
-        shape: Shape::Items,
-    };
-    check_request(request)
 }
 
 /// Where in mdBook's JSON a value sits, as far as finding chapter texts goes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Place {
     Other,
-    /// The book: its `items` / `sections` hold the chapters.
-    Book,
-    /// A list of book items.
-    Items,
-    /// One book item: `{"Chapter": {...}}`, `"Separator"`, ...
-    Item,
-    Chapter,
     /// The `content` of the chapter with this number.
     Content(usize),
 }
@@ -189,6 +358,37 @@ enum Place {
 struct Capture<'s> {
     chapters: usize,
     sink: &'s mut dyn ContentSink,
+}
+
+/// The depth of a value and the capture its chapters report to: what every
+/// seed below carries.
+struct Walk<'a, 's> {
+    depth: usize,
+    capture: Option<&'a mut Capture<'s>>,
+}
+
+impl<'s> Walk<'_, 's> {
+    /// The walk one level further down.
+    fn nested<E: serde::de::Error>(&mut self) -> Result<Walk<'_, 's>, E> {
+        if self.depth >= MAX_DEPTH {
+            return Err(E::custom(format!(
+                "it nests deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        Ok(Walk {
+            depth: self.depth + 1,
+            capture: self.capture.as_deref_mut(),
+        })
+    }
+
+    /// A seed for plain JSON at this depth.
+    fn value(&self, place: Place) -> Bounded<'static, 'static> {
+        Bounded {
+            depth: self.depth,
+            place,
+            capture: None,
+        }
+    }
 }
 
 /// The top-level `[context, book]`: the context first, then the sink it
@@ -201,92 +401,338 @@ struct Root<'o, S, F> {
 impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::DeserializeSeed<'de>
     for Root<'_, S, F>
 {
-    type Value = Value;
+    type Value = RootRead;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<RootRead, D::Error> {
         d.deserialize_any(self)
     }
+}
+
+/// The visits of scalars, for visitors whose value can also be plain JSON.
+macro_rules! scalars_as {
+    ($wrap:expr) => {
+        fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+            Ok($wrap(Value::Bool(v)))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+            Ok($wrap(Value::from(v)))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+            Ok($wrap(Value::from(v)))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+            Ok($wrap(
+                serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
+            ))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok($wrap(Value::String(v.to_owned())))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+            Ok($wrap(Value::String(v)))
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($wrap(Value::Null))
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok($wrap(Value::Null))
+        }
+    };
 }
 
 impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de>
     for Root<'_, S, F>
 {
-    type Value = Value;
+    type Value = RootRead;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("the `[context, book]` pair")
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::new();
-        let mut start = Some(self.start);
-        loop {
-            let place = if out.len() == 1 {
-                Place::Book
-            } else {
-                Place::Other
-            };
-            let sink = match (out.first(), start.take()) {
-                (Some(context), Some(start)) if place == Place::Book => {
-                    *self.sink = start(context);
-                    self.sink.as_mut()
-                }
-                (_, start_again) => {
-                    start = start_again;
-                    None
-                }
-            };
-            let mut capture = sink.map(|sink| Capture {
-                chapters: 0,
-                sink: sink as &mut dyn ContentSink,
+
+    scalars_as!(RootRead::NotArray);
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RootRead, A::Error> {
+        let element = Walk {
+            depth: 1,
+            capture: None,
+        };
+        let Some(context) = seq.next_element_seed(element.value(Place::Other))? else {
+            return Ok(RootRead::Pair {
+                context: None,
+                book: None,
+                more: 0,
             });
-            let seed = Bounded {
-                depth: 1,
-                place,
-                capture: capture.as_mut(),
-                chapter: None,
+        };
+        *self.sink = (self.start)(&context);
+        let mut capture = self.sink.as_mut().map(|sink| Capture {
+            chapters: 0,
+            sink: sink as &mut dyn ContentSink,
+        });
+        let book_walk = Walk {
+            depth: 1,
+            capture: capture.as_mut(),
+        };
+        let book = match seq.next_element_seed(BookSeed(book_walk)) {
+            Ok(book) => book,
+            Err(e) => {
+                dismantle(context);
+                return Err(e);
+            }
+        };
+        let mut more = 0;
+        if book.is_some() {
+            loop {
+                match seq.next_element_seed(element.value(Place::Other)) {
+                    Ok(Some(v)) => {
+                        dismantle(v);
+                        more += 1;
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        dismantle(context);
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(RootRead::Pair {
+            context: Some(context),
+            book,
+            more,
+        })
+    }
+
+    // Anything else is not a pair; it parses as a value and is refused after.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RootRead, A::Error> {
+        Bounded::top().visit_map(map).map(RootRead::NotArray)
+    }
+}
+
+/// The book object.
+struct BookSeed<'a, 's>(Walk<'a, 's>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for BookSeed<'_, '_> {
+    type Value = BookRead;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<BookRead, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for BookSeed<'_, '_> {
+    type Value = BookRead;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("the book")
+    }
+
+    scalars_as!(BookRead::NotObject);
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<BookRead, A::Error> {
+        self.0
+            .value(Place::Other)
+            .visit_seq(seq)
+            .map(BookRead::NotObject)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<BookRead, A::Error> {
+        let mut book = Book::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let field = if key == "items" || key == "sections" {
+                map.next_value_seed(ItemsSeed(self.0.nested()?))?
+            } else {
+                BookField::Value(map.next_value_seed(self.0.nested()?.value(Place::Other))?)
             };
-            match seq.next_element_seed(seed) {
-                Ok(Some(v)) => out.push(v),
-                Ok(None) => return Ok(Value::Array(out)),
+            match book.fields.iter().position(|(k, _)| *k == key) {
+                Some(i) => book.fields[i].1 = field,
+                None => book.fields.push((key, field)),
+            }
+        }
+        Ok(BookRead::Object(book))
+    }
+}
+
+/// A list of book items (or, if it is not a list, the JSON it is).
+struct ItemsSeed<'a, 's>(Walk<'a, 's>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for ItemsSeed<'_, '_> {
+    type Value = BookField;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<BookField, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_, '_> {
+    type Value = BookField;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of book items")
+    }
+
+    scalars_as!(BookField::Value);
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        mut self,
+        mut seq: A,
+    ) -> Result<BookField, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            match seq.next_element_seed(ItemSeed(self.0.nested()?)) {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => return Ok(BookField::Items(items)),
                 Err(e) => {
-                    dismantle(Value::Array(out));
+                    drop_items(items);
                     return Err(e);
                 }
             }
         }
     }
-    // Anything else is not a pair; it parses as a value and is refused after.
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
-        Bounded::top().visit_map(map)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<BookField, A::Error> {
+        self.0
+            .value(Place::Other)
+            .visit_map(map)
+            .map(BookField::Value)
     }
 }
 
-/// Deserializes a JSON value no deeper than [`MAX_DEPTH`], handing chapter
-/// texts to the capture (if any) on the way.
+/// One book item.
+struct ItemSeed<'a, 's>(Walk<'a, 's>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for ItemSeed<'_, '_> {
+    type Value = Item;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Item, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ItemSeed<'_, '_> {
+    type Value = Item;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a book item")
+    }
+
+    scalars_as!(Item::Value);
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Item, A::Error> {
+        self.0.value(Place::Other).visit_seq(seq).map(Item::Value)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<Item, A::Error> {
+        let mut chapter: Option<Chapter> = None;
+        let mut others = Map::new();
+        let mut malformed = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "Chapter" && chapter.is_none() && others.is_empty() && !malformed {
+                match map.next_value_seed(ChapterSeed(self.0.nested()?))? {
+                    Ok(ch) => chapter = Some(ch),
+                    // Not an object: kept as it is, refused by the shape check.
+                    Err(v) => {
+                        others.insert(key, v);
+                    }
+                }
+                continue;
+            }
+            let v = map.next_value_seed(self.0.nested()?.value(Place::Other))?;
+            malformed |= chapter.is_some();
+            if let Some(old) = others.insert(key, v) {
+                dismantle(old);
+            }
+        }
+        Ok(match chapter {
+            Some(_) if malformed => Item::Malformed,
+            Some(ch) => Item::Chapter(ch),
+            None => Item::Value(Value::Object(others)),
+        })
+    }
+}
+
+/// A chapter object (or, if it is not an object, the JSON it is).
+struct ChapterSeed<'a, 's>(Walk<'a, 's>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for ChapterSeed<'_, '_> {
+    type Value = Result<Chapter, Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_> {
+    type Value = Result<Chapter, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a chapter")
+    }
+
+    scalars_as!(Err);
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.0.value(Place::Other).visit_seq(seq).map(Err)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut self,
+        mut map: A,
+    ) -> Result<Self::Value, A::Error> {
+        // Numbered as the chapter opens: book order, whatever the key order.
+        let number = self.0.capture.as_deref_mut().map(|capture| {
+            capture.chapters += 1;
+            capture.chapters - 1
+        });
+        let mut ch = Chapter::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let field = match key.as_str() {
+                "sub_items" => match map.next_value_seed(ItemsSeed(self.0.nested()?))? {
+                    BookField::Items(items) => {
+                        ch.sub_items = items;
+                        Field::SubItems
+                    }
+                    BookField::Value(v) => Field::Other(key_name(key), v),
+                },
+                "content" | "name" => {
+                    let place = match (key.as_str(), number) {
+                        ("content", Some(n)) => Place::Content(n),
+                        _ => Place::Other,
+                    };
+                    let mut walk = self.0.nested()?;
+                    let seed = Bounded {
+                        depth: walk.depth,
+                        place,
+                        capture: walk.capture.take(),
+                    };
+                    match (map.next_value_seed(seed)?, key.as_str()) {
+                        (Value::String(s), "content") => {
+                            ch.content = s;
+                            Field::Content
+                        }
+                        (Value::String(s), _) => {
+                            ch.name = s;
+                            Field::Name
+                        }
+                        (v, _) => Field::Other(key_name(key), v),
+                    }
+                }
+                _ => {
+                    let v = map.next_value_seed(self.0.nested()?.value(Place::Other))?;
+                    Field::Other(key_name(key), v)
+                }
+            };
+            ch.set(field);
+        }
+        Ok(Ok(ch))
+    }
+}
+
+/// Deserializes a JSON value no deeper than [`MAX_DEPTH`], handing a
+/// chapter's text to the capture (if any) when it is one.
 struct Bounded<'a, 's> {
     depth: usize,
     place: Place,
     capture: Option<&'a mut Capture<'s>>,
-    /// At a chapter object: its number.
-    chapter: Option<usize>,
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for Bounded<'_, '_> {
@@ -297,18 +743,17 @@ impl<'de> serde::de::DeserializeSeed<'de> for Bounded<'_, '_> {
     }
 }
 
-impl<'s> Bounded<'_, 's> {
+impl Bounded<'_, '_> {
     fn top() -> Bounded<'static, 'static> {
         Bounded {
             depth: 0,
             place: Place::Other,
             capture: None,
-            chapter: None,
         }
     }
 
     /// The seed for a value inside this one.
-    fn nested<E: serde::de::Error>(&mut self, place: Place) -> Result<Bounded<'_, 's>, E> {
+    fn nested<E: serde::de::Error>(&self) -> Result<Bounded<'static, 'static>, E> {
         if self.depth >= MAX_DEPTH {
             return Err(E::custom(format!(
                 "it nests deeper than {MAX_DEPTH} levels"
@@ -316,20 +761,9 @@ impl<'s> Bounded<'_, 's> {
         }
         Ok(Bounded {
             depth: self.depth + 1,
-            place,
-            capture: self.capture.as_deref_mut(),
-            chapter: None,
+            place: Place::Other,
+            capture: None,
         })
-    }
-
-    /// Where the value under `key` of a map at this place sits.
-    fn place_of(&self, key: &str) -> Place {
-        match (self.place, key) {
-            (Place::Book, "items" | "sections") | (Place::Chapter, "sub_items") => Place::Items,
-            (Place::Item, "Chapter") => Place::Chapter,
-            (Place::Chapter, "content") => self.chapter.map_or(Place::Other, Place::Content),
-            _ => Place::Other,
-        }
     }
 
     fn string(self, v: String) -> Value {
@@ -376,14 +810,10 @@ impl<'de> serde::de::Visitor<'de> for Bounded<'_, '_> {
     fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         serde::de::DeserializeSeed::deserialize(self, d)
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<Value, A::Error> {
-        let place = match self.place {
-            Place::Items => Place::Item,
-            _ => Place::Other,
-        };
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::new();
         loop {
-            match seq.next_element_seed(self.nested(place)?) {
+            match seq.next_element_seed(self.nested()?) {
                 Ok(Some(v)) => out.push(v),
                 Ok(None) => return Ok(Value::Array(out)),
                 Err(e) => {
@@ -393,12 +823,7 @@ impl<'de> serde::de::Visitor<'de> for Bounded<'_, '_> {
             }
         }
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<Value, A::Error> {
-        if let (Place::Chapter, Some(capture)) = (self.place, self.capture.as_deref_mut()) {
-            // Numbered as the chapter opens: book order, whatever the key order.
-            self.chapter = Some(capture.chapters);
-            capture.chapters += 1;
-        }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         loop {
             let key = match map.next_key::<String>() {
@@ -409,10 +834,11 @@ impl<'de> serde::de::Visitor<'de> for Bounded<'_, '_> {
                     return Err(e);
                 }
             };
-            let place = self.place_of(&key);
-            match map.next_value_seed(self.nested(place)?) {
+            match map.next_value_seed(self.nested()?) {
                 Ok(v) => {
-                    out.insert(key, v);
+                    if let Some(old) = out.insert(key, v) {
+                        dismantle(old);
+                    }
                 }
                 Err(e) => {
                     dismantle(Value::Object(out));
@@ -436,17 +862,23 @@ pub fn dismantle(value: Value) {
     }
 }
 
-impl Drop for Request {
-    fn drop(&mut self) {
-        dismantle(std::mem::take(&mut self.context));
-        dismantle(std::mem::take(&mut self.book));
-    }
-}
-
-/// Checks the pair's shape (the request drops iteratively on every error).
-fn check_request(mut request: Request) -> Result<Request, WireError> {
-    let (context, book) = (&request.context, &request.book);
-    let Value::Object(ctx) = &context else {
+/// Checks the pair's shape: the context has the fields mdBook sends, the book
+/// has exactly one list of items, and every chapter has the fields we read,
+/// so taking and putting back chapters cannot fail later.
+fn check_request(context: Value, book: BookRead) -> Result<Request, WireError> {
+    let (book, is_object) = match book {
+        BookRead::Object(book) => (book, true),
+        BookRead::NotObject(v) => {
+            dismantle(v);
+            (Book::default(), false)
+        }
+    };
+    let mut request = Request {
+        context,
+        book,
+        shape: Shape::Items,
+    };
+    let Value::Object(ctx) = &request.context else {
         return Err(WireError::Shape("the context is not a JSON object".into()));
     };
     for field in ["root", "config", "renderer", "mdbook_version"] {
@@ -461,50 +893,44 @@ fn check_request(mut request: Request) -> Result<Request, WireError> {
             "the context's `config` is not an object".into(),
         ));
     }
-    let Value::Object(b) = &book else {
+    if !is_object {
         return Err(WireError::Shape("the book is not a JSON object".into()));
-    };
-    if b.contains_key("items") && b.contains_key("sections") {
+    }
+    let has = |key: &str| request.book.fields.iter().any(|(k, _)| k == key);
+    if has("items") && has("sections") {
         return Err(WireError::Shape(
             "the book has both `items` (mdBook 0.5) and `sections` (mdBook 0.4)".into(),
         ));
     }
-    let shape =
-        match (b.get("items"), b.get("sections")) {
-            (Some(Value::Array(_)), _) => Shape::Items,
-            (_, Some(Value::Array(_))) => Shape::Sections,
-            _ => return Err(WireError::Shape(
-                "the book has neither an `items` (mdBook 0.5) nor a `sections` (mdBook 0.4) array"
-                    .into(),
-            )),
-        };
-    check_items(&book[shape.key()]).map_err(WireError::Shape)?;
+    let shape = if request.book.items("items").is_some() {
+        Shape::Items
+    } else if request.book.items("sections").is_some() {
+        Shape::Sections
+    } else {
+        return Err(WireError::Shape(
+            "the book has neither an `items` (mdBook 0.5) nor a `sections` (mdBook 0.4) array"
+                .into(),
+        ));
+    };
     request.shape = shape;
+    check_items(request.book.items(shape.key()).unwrap_or_default()).map_err(WireError::Shape)?;
     Ok(request)
 }
 
-/// Checks that every chapter has the fields we read, so that taking and
-/// putting back chapters cannot fail later. Iterative: nesting depth is
-/// bounded only by [`MAX_DEPTH`].
-fn check_items(items: &Value) -> Result<(), String> {
+/// Checks that every chapter has the fields we read. Iterative: nesting
+/// depth is bounded only by [`MAX_DEPTH`].
+fn check_items(items: &[Item]) -> Result<(), String> {
     // Each level: the items being walked, and the (1-based number, chapter) that holds them.
     type Level<'a> = (
-        std::iter::Enumerate<std::slice::Iter<'a, Value>>,
-        Option<(usize, &'a Value)>,
+        std::iter::Enumerate<std::slice::Iter<'a, Item>>,
+        Option<(usize, &'a Chapter)>,
     );
-    let mut stack: Vec<Level<'_>> = Vec::new();
-    let Some(top) = items.as_array() else {
-        return Err("book: expected an array of book items".into());
-    };
-    stack.push((top.iter().enumerate(), None));
-    let at = |stack: &[(_, Option<(usize, &Value)>)]| {
+    let mut stack: Vec<Level<'_>> = vec![(items.iter().enumerate(), None)];
+    let at = |stack: &[Level<'_>]| {
         let mut at = String::from("book");
         for (_, holder) in stack {
             if let Some((n, ch)) = holder {
-                at.push_str(&format!(
-                    " item {n} (\"{}\")",
-                    ch["name"].as_str().unwrap_or("")
-                ));
+                at.push_str(&format!(" item {n} (\"{}\")", ch.name));
             }
         }
         at
@@ -514,33 +940,44 @@ fn check_items(items: &Value) -> Result<(), String> {
             stack.pop();
             continue;
         };
-        let Some(chapter) = item.get("Chapter") else {
-            continue; // Separator, PartTitle and anything newer pass through untouched
-        };
         let here = || format!("{} item {}", at(&stack), i + 1);
-        let Some(ch) = chapter.as_object() else {
-            return Err(format!("{}: `Chapter` is not an object", here()));
+        let ch = match item {
+            Item::Chapter(ch) => ch,
+            Item::Malformed => {
+                return Err(format!(
+                    "{}: a `Chapter` item has other keys beside `Chapter`",
+                    here()
+                ))
+            }
+            // Separator, PartTitle and anything newer pass through untouched.
+            Item::Value(v) => match v.get("Chapter") {
+                Some(Value::Object(_)) => {
+                    return Err(format!(
+                        "{}: a `Chapter` item has other keys beside `Chapter`",
+                        here()
+                    ))
+                }
+                Some(_) => return Err(format!("{}: `Chapter` is not an object", here())),
+                None => continue,
+            },
         };
-        if !ch.get("content").is_some_and(Value::is_string) {
+        if !ch.fields.iter().any(|f| matches!(f, Field::Content)) {
             return Err(format!("{}: chapter has no string `content`", here()));
         }
-        if !ch.get("name").is_some_and(Value::is_string) {
+        if !ch.fields.iter().any(|f| matches!(f, Field::Name)) {
             return Err(format!("{}: chapter has no string `name`", here()));
         }
-        if let Some(sub) = ch.get("sub_items") {
-            let Some(sub) = sub.as_array() else {
-                return Err(format!(
-                    "{} (\"{}\"): expected an array of book items",
-                    here(),
-                    ch["name"].as_str().unwrap_or("")
-                ));
-            };
-            stack.push((sub.iter().enumerate(), Some((i + 1, chapter))));
+        if ch.has("sub_items") && !ch.fields.iter().any(|f| matches!(f, Field::SubItems)) {
+            return Err(format!(
+                "{} (\"{}\"): expected an array of book items",
+                here(),
+                ch.name
+            ));
         }
+        stack.push((ch.sub_items.iter().enumerate(), Some((i + 1, ch))));
     }
     Ok(())
 }
-
 /// A one-line warning when the running mdBook is of a line this build was not
 /// made for; silent for every 0.4.x and 0.5.x.
 pub fn version_warning(version: &str) -> Option<String> {
@@ -559,19 +996,12 @@ pub fn version_warning(version: &str) -> Option<String> {
 /// out of the book; [`put_chapters`] moves it back.
 pub fn take_chapters(request: &mut Request) -> Vec<ChapterText> {
     let mut out = Vec::new();
-    let key = request.shape.key();
-    walk(&mut request.book[key], &mut |ch| {
-        let string = |k: &str| ch.get(k).and_then(Value::as_str).map(str::to_string);
-        let (name, source_path, path) = (string("name"), string("source_path"), string("path"));
-        let content = match ch.get_mut("content") {
-            Some(Value::String(s)) => std::mem::take(s),
-            _ => String::new(),
-        };
+    walk(request, &mut |ch| {
         out.push(ChapterText {
-            name: name.unwrap_or_default(),
-            source_path,
-            path,
-            content,
+            name: ch.name.clone(),
+            source_path: ch.string("source_path").map(str::to_string),
+            path: ch.string("path").map(str::to_string),
+            content: std::mem::take(&mut ch.content),
         });
     });
     out
@@ -581,38 +1011,39 @@ pub fn take_chapters(request: &mut Request) -> Vec<ChapterText> {
 /// them (the iterator may make each text as it is asked for it).
 pub fn put_chapters(request: &mut Request, texts: impl IntoIterator<Item = String>) {
     let mut texts = texts.into_iter();
-    let key = request.shape.key();
-    walk(&mut request.book[key], &mut |ch| {
-        if let (Some(Value::String(s)), Some(text)) = (ch.get_mut("content"), texts.next()) {
-            *s = text;
+    walk(request, &mut |ch| {
+        if let Some(text) = texts.next() {
+            ch.content = text;
         }
     });
 }
 
-/// Visits every chapter object depth first, with an explicit stack so deep
-/// nesting cannot overflow ours.
-fn walk(items: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
-    let mut stack: Vec<std::slice::IterMut<'_, Value>> = Vec::new();
-    if let Some(a) = items.as_array_mut() {
-        stack.push(a.iter_mut());
+/// Visits every chapter depth first, with an explicit stack so deep nesting
+/// cannot overflow ours.
+fn walk(request: &mut Request, f: &mut dyn FnMut(&mut Chapter)) {
+    let key = request.shape.key();
+    let mut stack: Vec<std::slice::IterMut<'_, Item>> = Vec::new();
+    if let Some(items) = request.book.items_mut(key) {
+        stack.push(items.iter_mut());
     }
     while let Some(top) = stack.last_mut() {
         let Some(item) = top.next() else {
             stack.pop();
             continue;
         };
-        if let Some(Value::Object(ch)) = item.get_mut("Chapter") {
+        if let Item::Chapter(ch) = item {
             f(ch);
-            if let Some(Value::Array(sub)) = ch.get_mut("sub_items") {
-                stack.push(sub.iter_mut());
-            }
+            stack.push(ch.sub_items.iter_mut());
         }
     }
 }
 
-/// The book as mdBook expects it back.
+/// The book as mdBook expects it back: every key where it came, each
+/// chapter's text as it is now.
 pub fn write_book<W: std::io::Write>(request: &Request, writer: W) -> std::io::Result<()> {
-    write_value(&request.book, writer)
+    let mut ser = serde_json::Serializer::new(writer);
+    serde::Serialize::serialize(&request.book, serde_stacker::Serializer::new(&mut ser))
+        .map_err(std::io::Error::other)
 }
 
 /// Writes a JSON value of any depth (the stack grows on the heap as needed).
@@ -620,4 +1051,59 @@ pub fn write_value<W: std::io::Write>(value: &Value, writer: W) -> std::io::Resu
     let mut ser = serde_json::Serializer::new(writer);
     serde::Serialize::serialize(value, serde_stacker::Serializer::new(&mut ser))
         .map_err(std::io::Error::other)
+}
+
+impl serde::Serialize for Book {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.fields.len()))?;
+        for (key, field) in &self.fields {
+            match field {
+                BookField::Items(items) => map.serialize_entry(key, &Items(items))?,
+                BookField::Value(v) => map.serialize_entry(key, v)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// A list of book items, as written.
+struct Items<'a>(&'a [Item]);
+
+impl serde::Serialize for Items<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0)
+    }
+}
+
+impl serde::Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Item::Chapter(ch) => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("Chapter", ch)?;
+                map.end()
+            }
+            Item::Value(v) => v.serialize(s),
+            // Refused when the book was read.
+            Item::Malformed => s.serialize_unit(),
+        }
+    }
+}
+
+impl serde::Serialize for Chapter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.fields.len()))?;
+        for field in &self.fields {
+            match field {
+                Field::Name => map.serialize_entry("name", &self.name)?,
+                Field::Content => map.serialize_entry("content", &self.content)?,
+                Field::SubItems => map.serialize_entry("sub_items", &Items(&self.sub_items))?,
+                Field::Other(key, v) => map.serialize_entry(key, v)?,
+            }
+        }
+        map.end()
+    }
 }

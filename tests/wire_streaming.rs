@@ -174,3 +174,30 @@ fn a_content_string_outside_the_book_is_left_alone() {
     assert_eq!(out["items"][2]["Chapter"]["extra"]["content"], "kept");
     assert_eq!(out["items"][0]["PartTitle"], "Part");
 }
+
+#[test]
+fn a_book_without_vision_content_comes_back_byte_for_byte() {
+    // Keys in mdBook's order, a field a future mdBook might add, the 0.4
+    // `__non_exhaustive` marker and other items: the book is written back
+    // exactly as serde_json writes what came in (no key sorted, none lost).
+    let book = r#"{"sections":[{"Chapter":{"name":"A","content":"plain text\n","number":[1],"sub_items":[{"Chapter":{"name":"B","content":"more","number":[1,1],"sub_items":[],"path":"b.md","source_path":"b.md","parent_names":["A"],"zz_new":{"y":[1,2.5,null]}}}],"path":"a.md","source_path":"a.md","parent_names":[]}},"Separator",{"PartTitle":"Part"}],"__non_exhaustive":null}"#;
+    let input = format!("[{}, {book}]", context("0.4.52"));
+    let (code, out, stderr) = run_bin(&input);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out, book);
+}
+
+#[test]
+fn a_chapter_item_with_other_keys_is_refused() {
+    let book = format!(
+        r#"[{}, {{"items": [{{"Chapter": {{"name": "A", "content": "a", "number": null, "sub_items": [],
+            "path": "a.md", "source_path": "a.md", "parent_names": []}}, "Other": 1}}]}}]"#,
+        context("0.5.4")
+    );
+    let (code, out, stderr) = run_bin(&book);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(
+        stderr,
+        "mdbook-vision: error: could not read the book from mdBook: the input is not what mdBook sends: book item 1: a `Chapter` item has other keys beside `Chapter`\n"
+    );
+}

@@ -172,7 +172,6 @@ fn infos(chapters: &[ChapterText], src: &str, settings: ParseSettings) -> Vec<Ch
     chapters
         .iter()
         .map(|c| ChapterInfo {
-            name: c.name.clone(),
             source_path: c.source_path.clone(),
             path: c.path.clone().or_else(|| c.source_path.clone()),
             display_path: c
