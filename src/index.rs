@@ -440,12 +440,7 @@ impl Index {
     /// `src`, `path#anchor`, or a title.
     pub fn resolve(&self, reference: &str, want: &[Kind]) -> Result<EntryId, Unresolved> {
         let reference = reference.trim();
-        let looks_like_path = reference.ends_with(".md")
-            || reference.ends_with(".html")
-            || reference.contains(".md#")
-            || reference.contains(".html#")
-            || reference.starts_with('#');
-        let candidates: Vec<EntryId> = if looks_like_path {
+        let candidates: Vec<EntryId> = if looks_like_path(reference) {
             let (path, anchor) = match reference.split_once('#') {
                 Some((p, a)) => (p, Some(a)),
                 None => (reference, None),
@@ -552,6 +547,16 @@ impl Index {
     pub fn has_characters(&self) -> bool {
         !self.by_character.is_empty()
     }
+}
+
+/// Whether a reference names a chapter (`status_quo/alan.md`, `path.md#anchor`,
+/// `#anchor`) rather than a title.
+pub fn looks_like_path(reference: &str) -> bool {
+    reference.ends_with(".md")
+        || reference.ends_with(".html")
+        || reference.contains(".md#")
+        || reference.contains(".html#")
+        || reference.starts_with('#')
 }
 
 /// The entry directive that makes up the whole paragraph at `span`, if any.

@@ -173,6 +173,13 @@ pub fn resolve_character(index: &Index, name: &str) -> Result<EntryId, RefError>
     if !index.has_characters() {
         return Err(RefError::NoCharacters);
     }
+    // By path or anchor, as the ambiguous-reference help suggests, which is
+    // the only way to tell two characters of one name apart.
+    if crate::index::looks_like_path(name.trim()) {
+        return index
+            .resolve(name, &[Kind::Character])
+            .map_err(RefError::Unresolved);
+    }
     match index.characters_named(name).as_slice() {
         [one] => Ok(*one),
         [] => Err(RefError::Unresolved(Unresolved::NotFound {

@@ -138,6 +138,10 @@ fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<Stri
             .character
             .as_ref()
             .map_or(String::new(), |r| match r.target {
+                // A path names the character for us; a reader sees the name.
+                Ok(c) if crate::index::looks_like_path(r.written.text.trim()) => {
+                    link(a.index.entries[c].character_name(), &link_to(a, ci, c))
+                }
                 Ok(c) => link(&r.written.text, &link_to(a, ci, c)),
                 Err(_) => escape_cell(&r.written.text),
             });

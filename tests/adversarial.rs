@@ -750,7 +750,9 @@ fn fuzz_directive_conflicting_with_a_story_table_is_an_error() {
             "src/characters.md",
             12,
             1,
-            "this directive says \"Ggoyand is able tooblems\" is a character, but its hand-written table makes it a shiny future story"
+            // The raw input's directive also stands inside the table's text,
+            // which is the more precise of its two errors.
+            "a directive must be a paragraph of its own, but this one is inside a table"
         )]
     );
 }

@@ -415,3 +415,46 @@ fn when_both_sides_name_different_partners_both_tables_show_the_union() {
         "{sq}"
     );
 }
+
+#[test]
+fn two_characters_of_one_name_are_told_apart_by_path_and_anchor() {
+    let texts = [
+        (
+            "characters.md",
+            "# C\n\n## Alan\n{{#vision character status=draft}}\n\n## Alan\n{{#vision character status=draft}}\n",
+        ),
+        (
+            "status_quo.md",
+            "# S\n\n## Story\n{{#vision status-quo character=characters.md#alan-1}}\n",
+        ),
+    ];
+    let chapters: Vec<ChapterText> = texts
+        .iter()
+        .map(|(p, t)| ChapterText {
+            name: p.to_string(),
+            source_path: Some(p.to_string()),
+            path: Some(p.to_string()),
+            content: t.to_string(),
+        })
+        .collect();
+    let out = run(&chapters);
+    assert_eq!(out.diagnostics, vec![]);
+    let story = out.new_content[1].as_deref().unwrap();
+    assert!(
+        story.contains("| [Alan](characters.md#alan-1) | not yet written |"),
+        "{story}"
+    );
+    // The output reads back as the same story: a fixed point.
+    let mut again = chapters.clone();
+    again[0].content = out.new_content[0].clone().unwrap();
+    again[1].content = story.to_string();
+    let out = run(&again);
+    assert_eq!(out.diagnostics, vec![]);
+    assert_eq!(out.new_content, vec![None, None]);
+    // By name alone the two are ambiguous, and the error says how to pick one.
+    let mut by_name = chapters.clone();
+    by_name[1].content = by_name[1].content.replace("characters.md#alan-1", "Alan");
+    let out = run(&by_name);
+    assert_eq!(out.diagnostics.len(), 1, "{:#?}", out.diagnostics);
+    assert_eq!(out.diagnostics[0].lint, "ambiguous-reference");
+}
