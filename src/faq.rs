@@ -120,87 +120,95 @@ pub fn analyse<'x>(a: &'x Analysis) -> &'x [EntryFaq] {
 
 fn analyse_all(a: &Analysis) -> Vec<EntryFaq> {
     let placeholders = Placeholders::new(&a.config.placeholders);
-    let mut out = Vec::new();
-    for (id, entry) in a.index.entries.iter().enumerate() {
-        let Some(kind) = entry.kind else { continue };
-        let Some(required) = a.config.faq.get(&kind).filter(|l| !l.is_empty()) else {
-            continue;
-        };
-        let Some(scan) = &a.chapters[entry.chapter].scan else {
-            continue;
-        };
-        let text = a.texts[entry.chapter];
-        let section = find_section(a, id, text, scan);
-        let names = names(a, id);
-        let mut faq = EntryFaq {
-            id,
-            kind,
-            has_section: section.is_some(),
-            form: Form::Bullet,
-            missing: Vec::new(),
-            unanswered: Vec::new(),
-        };
-        let Some(section) = section else {
-            faq.missing = required
-                .iter()
-                .map(|q| Missing {
-                    question: fill_name(q, &names),
-                    typo: None,
-                })
-                .collect();
-            out.push(faq);
-            continue;
-        };
-        faq.form = section.form;
-        let keys: Vec<String> = section
-            .questions
+    // Each entry is read on its own, so the entries share the cores; an
+    // entry weighs as much as its chapter's text (most books hold few per page).
+    let weight = |e: &crate::index::Entry| a.texts[e.chapter].len();
+    crate::parallel::map(&a.index.entries, weight, |id, entry| {
+        analyse_entry(a, &placeholders, id, entry)
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// What one entry's FAQ lacks; `None` when its kind requires no questions.
+fn analyse_entry(
+    a: &Analysis,
+    placeholders: &Placeholders,
+    id: EntryId,
+    entry: &crate::index::Entry,
+) -> Option<EntryFaq> {
+    let kind = entry.kind?;
+    let required = a.config.faq.get(&kind).filter(|l| !l.is_empty())?;
+    let scan = a.chapters[entry.chapter].scan.as_ref()?;
+    let text = a.texts[entry.chapter];
+    let section = find_section(a, id, text, scan);
+    let names = names(a, id);
+    let mut faq = EntryFaq {
+        id,
+        kind,
+        has_section: section.is_some(),
+        form: Form::Bullet,
+        missing: Vec::new(),
+        unanswered: Vec::new(),
+    };
+    let Some(section) = section else {
+        faq.missing = required
             .iter()
-            .map(|q| title_key(&q.text))
+            .map(|q| Missing {
+                question: fill_name(q, &names),
+                typo: None,
+            })
             .collect();
-        let mut used = vec![false; section.questions.len()];
-        let patterns: Vec<Vec<Vec<String>>> =
-            required.iter().map(|r| patterns(r, &names)).collect();
-        // Exact (tolerant) matches first, so a typo check never takes a question
-        // that answers another requirement.
-        let mut matched: Vec<Vec<usize>> = vec![Vec::new(); required.len()];
-        for (ri, pats) in patterns.iter().enumerate() {
-            for (qi, key) in keys.iter().enumerate() {
-                if !used[qi] && pats.iter().any(|p| glob_match(p, key)) {
-                    used[qi] = true;
-                    matched[ri].push(qi);
-                }
+        return Some(faq);
+    };
+    faq.form = section.form;
+    let keys: Vec<String> = section
+        .questions
+        .iter()
+        .map(|q| title_key(&q.text))
+        .collect();
+    let mut used = vec![false; section.questions.len()];
+    let patterns: Vec<Vec<Vec<String>>> = required.iter().map(|r| patterns(r, &names)).collect();
+    // Exact (tolerant) matches first, so a typo check never takes a question
+    // that answers another requirement.
+    let mut matched: Vec<Vec<usize>> = vec![Vec::new(); required.len()];
+    for (ri, pats) in patterns.iter().enumerate() {
+        for (qi, key) in keys.iter().enumerate() {
+            if !used[qi] && pats.iter().any(|p| glob_match(p, key)) {
+                used[qi] = true;
+                matched[ri].push(qi);
             }
         }
-        for (ri, r) in required.iter().enumerate() {
-            let mut hits = matched[ri].clone();
-            if hits.is_empty() {
-                let typo = typo_of(&patterns[ri], &keys, &used);
-                if let Some(qi) = typo {
-                    used[qi] = true;
-                    hits.push(qi);
-                }
-                faq.missing.push(Missing {
-                    question: fill_name(r, &names),
-                    typo: typo.map(|qi| {
-                        let q = &section.questions[qi];
-                        (q.text.clone(), q.at)
-                    }),
+    }
+    for (ri, r) in required.iter().enumerate() {
+        let mut hits = matched[ri].clone();
+        if hits.is_empty() {
+            let typo = typo_of(&patterns[ri], &keys, &used);
+            if let Some(qi) = typo {
+                used[qi] = true;
+                hits.push(qi);
+            }
+            faq.missing.push(Missing {
+                question: fill_name(r, &names),
+                typo: typo.map(|qi| {
+                    let q = &section.questions[qi];
+                    (q.text.clone(), q.at)
+                }),
+            });
+        }
+        for qi in hits {
+            let q = &section.questions[qi];
+            if let Some(placeholder) = placeholders.unanswered(&q.answer) {
+                faq.unanswered.push(Unanswered {
+                    question: q.text.clone(),
+                    at: q.at,
+                    placeholder,
                 });
             }
-            for qi in hits {
-                let q = &section.questions[qi];
-                if let Some(placeholder) = placeholders.unanswered(&q.answer) {
-                    faq.unanswered.push(Unanswered {
-                        question: q.text.clone(),
-                        at: q.at,
-                        placeholder,
-                    });
-                }
-            }
         }
-        out.push(faq);
     }
-    out
+    Some(faq)
 }
 
 /// The names `NAME` stands for: a character's own name, or a story's

@@ -85,6 +85,21 @@ impl Plan {
         diag::counts(&self.diagnostics).0 > 0
     }
 
+    /// Writes chapter `n`'s final text (book order) to `out` piece by piece,
+    /// never made as a string: the preprocessor's output path.
+    pub fn write_chapter(
+        &self,
+        n: usize,
+        chapters: &[ChapterText],
+        out: &mut dyn std::fmt::Write,
+    ) -> std::fmt::Result {
+        match (chapters.get(n), self.edits.get(n)) {
+            (Some(c), Some(edits)) => render::write_applied(out, &c.content, edits),
+            (Some(c), None) => out.write_str(&c.content),
+            _ => Ok(()),
+        }
+    }
+
     /// Each chapter's final text, made one at a time as the iterator is read.
     pub fn apply(self, chapters: Vec<ChapterText>) -> impl Iterator<Item = String> {
         chapters

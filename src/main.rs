@@ -78,7 +78,7 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     let stdin = std::io::stdin();
     let input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
     let Preprocessed {
-        mut request,
+        request,
         chapters,
         plan,
     } = mdbook_vision::preprocess(input, &mut |warning| eprintln!("{warning}"))?;
@@ -90,10 +90,13 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     if plan.has_errors() {
         return Ok(ExitCode::FAILURE);
     }
-    wire::put_chapters(&mut request, plan.apply(chapters));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    wire::write_book(&request, &mut out).context("could not write the book to stdout")?;
+    // Each chapter's new text is escaped into the output as it is spliced,
+    // never made as a string of its own.
+    let content = |n: usize, f: &mut dyn std::fmt::Write| plan.write_chapter(n, &chapters, f);
+    wire::write_book_with(&request, &mut out, &content)
+        .context("could not write the book to stdout")?;
     out.flush().context("could not write the book to stdout")?;
     // The process ends here: the system takes the book's memory back at once,
     // where freeing it piece by piece would take a noticeable while.

@@ -21,7 +21,7 @@ pub struct Edit {
     pub text: String,
 }
 
-/// The edits of every chapter (none for a chapter that keeps its text).
+/// The edits of every chapter, sorted by span (none for a chapter that keeps its text).
 /// Applying them is left to the caller, one chapter at a time, so the new
 /// book never sits in memory next to the whole old one.
 pub fn render(a: &Analysis) -> Vec<Vec<Edit>> {
@@ -37,7 +37,9 @@ pub fn render(a: &Analysis) -> Vec<Vec<Edit>> {
             let Some(scan) = &a.chapters[ci].scan else {
                 return Vec::new();
             };
-            chapter_edits(a, ci, scan, &stories[ci])
+            let mut edits = chapter_edits(a, ci, scan, &stories[ci]);
+            edits.sort_by_key(|e| (e.span.start, e.span.end));
+            edits
         })
         .collect()
 }
@@ -654,17 +656,28 @@ pub fn apply(text: &str, mut edits: Vec<Edit>) -> Option<String> {
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out =
         String::with_capacity(text.len() + edits.iter().map(|e| e.text.len()).sum::<usize>());
+    // Writing to a String cannot fail.
+    let _ = write_applied(&mut out, text, &edits);
+    (out != text).then_some(out)
+}
+
+/// Writes `text` with `edits` (sorted by span) applied, piece by piece, so the
+/// new text need not be made as a string of its own.
+pub fn write_applied(
+    out: &mut dyn std::fmt::Write,
+    text: &str,
+    edits: &[Edit],
+) -> std::fmt::Result {
     let mut at = 0;
     for e in edits {
         if e.span.start < at {
             continue; // overlapping edits cannot both apply; the first wins
         }
-        out.push_str(&text[at..e.span.start]);
-        out.push_str(&e.text);
+        out.write_str(&text[at..e.span.start])?;
+        out.write_str(&e.text)?;
         at = e.span.end;
     }
-    out.push_str(&text[at..]);
-    (out != text).then_some(out)
+    out.write_str(&text[at..])
 }
 
 #[cfg(test)]

@@ -338,7 +338,9 @@ fn into_request(read: RootRead) -> Result<Request, WireError> {
         (Some(context), Some(book), 0) => check_request(context, book),
         (context, book, more) => {
             let n = usize::from(context.is_some()) + usize::from(book.is_some()) + more;
-            context.map(dismantle);
+            if let Some(context) = context {
+                dismantle(context);
+            }
             Err(WireError::Shape(format!(
                 "expected `[context, book]`, found an array of {n} elements"
             )))
@@ -1041,9 +1043,38 @@ fn walk(request: &mut Request, f: &mut dyn FnMut(&mut Chapter)) {
 /// The book as mdBook expects it back: every key where it came, each
 /// chapter's text as it is now.
 pub fn write_book<W: std::io::Write>(request: &Request, writer: W) -> std::io::Result<()> {
+    write(request, writer, None)
+}
+
+/// [`write_book`], with each chapter's text written by `content(n, out)`
+/// instead (`n` its number in book order, as [`take_chapters`] lists them):
+/// a text made of pieces is escaped straight into the output.
+pub fn write_book_with<W: std::io::Write>(
+    request: &Request,
+    writer: W,
+    content: &ContentWriter<'_>,
+) -> std::io::Result<()> {
+    write(request, writer, Some(content))
+}
+
+/// Writes chapter `n`'s text to `out`.
+pub type ContentWriter<'a> = dyn Fn(usize, &mut dyn std::fmt::Write) -> std::fmt::Result + 'a;
+
+fn write<W: std::io::Write>(
+    request: &Request,
+    writer: W,
+    content: Option<&ContentWriter<'_>>,
+) -> std::io::Result<()> {
+    let out = Out {
+        next_chapter: std::cell::Cell::new(0),
+        content,
+    };
     let mut ser = serde_json::Serializer::new(writer);
-    serde::Serialize::serialize(&request.book, serde_stacker::Serializer::new(&mut ser))
-        .map_err(std::io::Error::other)
+    serde::Serialize::serialize(
+        &With(&request.book, &out),
+        serde_stacker::Serializer::new(&mut ser),
+    )
+    .map_err(std::io::Error::other)
 }
 
 /// Writes a JSON value of any depth (the stack grows on the heap as needed).
@@ -1053,13 +1084,25 @@ pub fn write_value<W: std::io::Write>(value: &Value, writer: W) -> std::io::Resu
         .map_err(std::io::Error::other)
 }
 
-impl serde::Serialize for Book {
+/// How the book is written: chapters numbered as they open, and where their
+/// texts come from.
+struct Out<'a> {
+    next_chapter: std::cell::Cell<usize>,
+    content: Option<&'a ContentWriter<'a>>,
+}
+
+/// A part of the book with how it is written.
+struct With<'a, T: ?Sized>(&'a T, &'a Out<'a>);
+
+impl serde::Serialize for With<'_, Book> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.fields.len()))?;
-        for (key, field) in &self.fields {
+        let mut map = s.serialize_map(Some(self.0.fields.len()))?;
+        for (key, field) in &self.0.fields {
             match field {
-                BookField::Items(items) => map.serialize_entry(key, &Items(items))?,
+                BookField::Items(items) => {
+                    map.serialize_entry(key, &With(items.as_slice(), self.1))?
+                }
                 BookField::Value(v) => map.serialize_entry(key, v)?,
             }
         }
@@ -1067,22 +1110,19 @@ impl serde::Serialize for Book {
     }
 }
 
-/// A list of book items, as written.
-struct Items<'a>(&'a [Item]);
-
-impl serde::Serialize for Items<'_> {
+impl serde::Serialize for With<'_, [Item]> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0)
+        s.collect_seq(self.0.iter().map(|item| With(item, self.1)))
     }
 }
 
-impl serde::Serialize for Item {
+impl serde::Serialize for With<'_, Item> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        match self {
+        match self.0 {
             Item::Chapter(ch) => {
                 let mut map = s.serialize_map(Some(1))?;
-                map.serialize_entry("Chapter", ch)?;
+                map.serialize_entry("Chapter", &With(ch, self.1))?;
                 map.end()
             }
             Item::Value(v) => v.serialize(s),
@@ -1092,18 +1132,44 @@ impl serde::Serialize for Item {
     }
 }
 
-impl serde::Serialize for Chapter {
+impl serde::Serialize for With<'_, Chapter> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.fields.len()))?;
-        for field in &self.fields {
+        let (ch, out) = (self.0, self.1);
+        // Numbered as it opens, as `take_chapters` numbers them.
+        let number = out.next_chapter.get();
+        out.next_chapter.set(number + 1);
+        let mut map = s.serialize_map(Some(ch.fields.len()))?;
+        for field in &ch.fields {
             match field {
-                Field::Name => map.serialize_entry("name", &self.name)?,
-                Field::Content => map.serialize_entry("content", &self.content)?,
-                Field::SubItems => map.serialize_entry("sub_items", &Items(&self.sub_items))?,
+                Field::Name => map.serialize_entry("name", &ch.name)?,
+                Field::Content => match out.content {
+                    Some(content) => {
+                        map.serialize_entry("content", &Text(&|f| content(number, f)))?
+                    }
+                    None => map.serialize_entry("content", &ch.content)?,
+                },
+                Field::SubItems => {
+                    map.serialize_entry("sub_items", &With(ch.sub_items.as_slice(), out))?
+                }
                 Field::Other(key, v) => map.serialize_entry(key, v)?,
             }
         }
         map.end()
+    }
+}
+
+/// A JSON string written piece by piece.
+struct Text<'a>(&'a dyn Fn(&mut dyn std::fmt::Write) -> std::fmt::Result);
+
+impl serde::Serialize for Text<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl std::fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (self.0)(f)
     }
 }

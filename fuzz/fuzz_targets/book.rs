@@ -1,7 +1,9 @@
 //! Whole-book processing from raw bytes, exactly as the binary does it:
 //! parse `[context, book]`, read the config, process every chapter, put the
-//! text back and serialise. Checks: no panic, and when it succeeds the output
-//! is a book of the same shape that processing again leaves unchanged.
+//! text back and serialise. Checks: no panic; the output spliced straight
+//! into the JSON (as the binary writes it) equals the texts applied and put
+//! back; and when it succeeds the output is a book of the same shape that
+//! processing again leaves unchanged.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -19,12 +21,17 @@ fn run(bytes: &[u8]) -> Option<(Vec<u8>, Vec<bool>)> {
     if plan.has_errors() {
         return None;
     }
+    // The binary's way: each text spliced straight into the output.
+    let mut streamed = Vec::new();
+    let content = |n: usize, f: &mut dyn std::fmt::Write| plan.write_chapter(n, &chapters, f);
+    wire::write_book_with(&request, &mut streamed, &content).expect("serialising cannot fail");
     let before: Vec<String> = chapters.iter().map(|c| c.content.clone()).collect();
     let after: Vec<String> = plan.apply(chapters).collect();
     let changed = before.iter().zip(&after).map(|(b, a)| b != a).collect();
     wire::put_chapters(&mut request, after);
     let mut out = Vec::new();
     wire::write_book(&request, &mut out).expect("serialising the book cannot fail");
+    assert_eq!(streamed, out, "spliced output differs from the applied texts");
     Some((out, changed))
 }
 
