@@ -84,33 +84,31 @@ pub fn is_placeholder_partner(text: &str) -> bool {
 
 impl Relations {
     pub fn build(index: &Index, chapters: &[ChapterInfo]) -> Relations {
-        let mut stories: Vec<Option<Story>> = vec![None; index.entries.len()];
-        for (id, entry) in index.entries.iter().enumerate() {
-            let Some(scan) = &chapters[entry.chapter].scan else {
-                continue;
-            };
-            let Some(kind) = entry.kind.filter(|k| partner_kind(*k).is_some()) else {
-                continue;
-            };
-            let story = entry
-                .sources
-                .iter()
-                .find_map(|s| match s {
-                    MetaSource::Directive(di) => match &scan.directives[*di].parsed {
-                        Ok(d) if matches!(d.name, DirectiveName::Entry(_)) => {
-                            Some(from_directive(index, *di, d, kind))
-                        }
-                        _ => None,
-                    },
-                    MetaSource::Table(_) => None,
-                })
-                .or_else(|| {
-                    entry
-                        .tables(scan)
-                        .find_map(|(ti, t)| from_table(index, chapters, entry.chapter, ti, t, kind))
-                });
-            stories[id] = story;
-        }
+        // Each story's references resolve on their own: the stories share the cores.
+        let weight =
+            |e: &crate::index::Entry| chapters[e.chapter].scan.as_ref().map_or(0, |_| 1 << 12);
+        let stories: Vec<Option<Story>> =
+            crate::parallel::map(&index.entries, weight, |_, entry| {
+                let scan = chapters[entry.chapter].scan.as_ref()?;
+                let kind = entry.kind.filter(|k| partner_kind(*k).is_some())?;
+                entry
+                    .sources
+                    .iter()
+                    .find_map(|s| match s {
+                        MetaSource::Directive(di) => match &scan.directives[*di].parsed {
+                            Ok(d) if matches!(d.name, DirectiveName::Entry(_)) => {
+                                Some(from_directive(index, *di, d, kind))
+                            }
+                            _ => None,
+                        },
+                        MetaSource::Table(_) => None,
+                    })
+                    .or_else(|| {
+                        entry.tables(scan).find_map(|(ti, t)| {
+                            from_table(index, chapters, entry.chapter, ti, t, kind)
+                        })
+                    })
+            });
         let mut partners: Vec<Vec<EntryId>> = vec![Vec::new(); index.entries.len()];
         for (id, story) in stories.iter().enumerate() {
             let Some(story) = story else { continue };

@@ -32,16 +32,21 @@ pub fn render(a: &Analysis) -> Vec<Vec<Edit>> {
             stories[a.index.entries[id].chapter].push(id);
         }
     }
-    (0..a.chapters.len())
-        .map(|ci| {
+    // Chapters render on their own, so they share the cores (with the checks,
+    // which run beside the rendering).
+    let chapters: Vec<usize> = (0..a.chapters.len()).collect();
+    crate::parallel::map(
+        &chapters,
+        |&ci| a.texts[ci].len(),
+        |_, &ci| {
             let Some(scan) = &a.chapters[ci].scan else {
                 return Vec::new();
             };
             let mut edits = chapter_edits(a, ci, scan, &stories[ci]);
             edits.sort_by_key(|e| (e.span.start, e.span.end));
             edits
-        })
-        .collect()
+        },
+    )
 }
 
 fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> Vec<Edit> {
