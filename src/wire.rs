@@ -384,10 +384,10 @@ impl<'s> Walk<'_, 's> {
     }
 
     /// A seed for plain JSON at this depth.
-    fn value(&self, place: Place) -> Bounded<'static, 'static> {
+    fn value(&self) -> Bounded<'static, 'static> {
         Bounded {
             depth: self.depth,
-            place,
+            place: Place::Other,
             capture: None,
         }
     }
@@ -458,7 +458,7 @@ impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de
             depth: 1,
             capture: None,
         };
-        let Some(context) = seq.next_element_seed(element.value(Place::Other))? else {
+        let Some(context) = seq.next_element_seed(element.value())? else {
             return Ok(RootRead::Pair {
                 context: None,
                 book: None,
@@ -484,7 +484,7 @@ impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de
         let mut more = 0;
         if book.is_some() {
             loop {
-                match seq.next_element_seed(element.value(Place::Other)) {
+                match seq.next_element_seed(element.value()) {
                     Ok(Some(v)) => {
                         dismantle(v);
                         more += 1;
@@ -531,10 +531,7 @@ impl<'de> serde::de::Visitor<'de> for BookSeed<'_, '_> {
     scalars_as!(BookRead::NotObject);
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<BookRead, A::Error> {
-        self.0
-            .value(Place::Other)
-            .visit_seq(seq)
-            .map(BookRead::NotObject)
+        self.0.value().visit_seq(seq).map(BookRead::NotObject)
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<BookRead, A::Error> {
@@ -543,7 +540,7 @@ impl<'de> serde::de::Visitor<'de> for BookSeed<'_, '_> {
             let field = if key == "items" || key == "sections" {
                 map.next_value_seed(ItemsSeed(self.0.nested()?))?
             } else {
-                BookField::Value(map.next_value_seed(self.0.nested()?.value(Place::Other))?)
+                BookField::Value(map.next_value_seed(self.0.nested()?.value())?)
             };
             match book.fields.iter().position(|(k, _)| *k == key) {
                 Some(i) => book.fields[i].1 = field,
@@ -592,10 +589,7 @@ impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_, '_> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<BookField, A::Error> {
-        self.0
-            .value(Place::Other)
-            .visit_map(map)
-            .map(BookField::Value)
+        self.0.value().visit_map(map).map(BookField::Value)
     }
 }
 
@@ -620,7 +614,7 @@ impl<'de> serde::de::Visitor<'de> for ItemSeed<'_, '_> {
     scalars_as!(Item::Value);
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Item, A::Error> {
-        self.0.value(Place::Other).visit_seq(seq).map(Item::Value)
+        self.0.value().visit_seq(seq).map(Item::Value)
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<Item, A::Error> {
@@ -638,7 +632,7 @@ impl<'de> serde::de::Visitor<'de> for ItemSeed<'_, '_> {
                 }
                 continue;
             }
-            let v = map.next_value_seed(self.0.nested()?.value(Place::Other))?;
+            let v = map.next_value_seed(self.0.nested()?.value())?;
             malformed |= chapter.is_some();
             if let Some(old) = others.insert(key, v) {
                 dismantle(old);
@@ -673,7 +667,7 @@ impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_> {
     scalars_as!(Err);
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        self.0.value(Place::Other).visit_seq(seq).map(Err)
+        self.0.value().visit_seq(seq).map(Err)
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -719,7 +713,7 @@ impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_> {
                     }
                 }
                 _ => {
-                    let v = map.next_value_seed(self.0.nested()?.value(Place::Other))?;
+                    let v = map.next_value_seed(self.0.nested()?.value())?;
                     Field::Other(key_name(key), v)
                 }
             };
