@@ -39,6 +39,23 @@ fn process(chapters: &[(&str, &str)]) -> (Vec<String>, Vec<Diagnostic>) {
     (out, outcome.diagnostics)
 }
 
+/// Each error as (lint, file, line, column, message).
+fn errors_at(diags: &[Diagnostic]) -> Vec<(&str, &str, usize, usize, &str)> {
+    diags
+        .iter()
+        .filter(|d| d.level == Severity::Error)
+        .map(|d| {
+            (
+                d.lint,
+                d.file.as_str(),
+                d.line,
+                d.column,
+                d.message.as_str(),
+            )
+        })
+        .collect()
+}
+
 /// Runs the binary with `input` on stdin: (exit code, stdout, stderr).
 fn run_bin(input: &[u8]) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mdbook-vision"))
@@ -532,19 +549,7 @@ fn duplicate_titles_make_references_ambiguous() {
     let sq = "# S\n\n## Alpha\n{{#vision status-quo}}\n\n## Alpha\n{{#vision status-quo}}\n";
     let sf = "# F\n\n## Beta\n{{#vision shiny-future status-quo=Alpha}}\n";
     let (_, diags) = process(&[("status_quo.md", sq), ("shiny_future.md", sf)]);
-    let errors: Vec<_> = diags
-        .iter()
-        .filter(|d| d.level == Severity::Error)
-        .map(|d| {
-            (
-                d.lint,
-                d.file.as_str(),
-                d.line,
-                d.column,
-                d.message.as_str(),
-            )
-        })
-        .collect();
+    let errors = errors_at(&diags);
     assert_eq!(
         errors,
         [(
@@ -730,19 +735,7 @@ fn fuzz_directive_conflicting_with_a_story_table_is_an_error() {
     ));
     let raw: Vec<(&str, &str)> = raw.iter().map(|(p, t)| (*p, t.as_str())).collect();
     let (_, diags) = assert_fixed_point(&raw);
-    let errors: Vec<_> = diags
-        .iter()
-        .filter(|d| d.level == Severity::Error)
-        .map(|d| {
-            (
-                d.lint,
-                d.file.as_str(),
-                d.line,
-                d.column,
-                d.message.as_str(),
-            )
-        })
-        .collect();
+    let errors = errors_at(&diags);
     assert_eq!(
         errors,
         [(
