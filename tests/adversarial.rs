@@ -1229,3 +1229,56 @@ fn second_run_keeps_an_entry_whose_directive_has_nothing_to_show() {
     let (out, _) = assert_same_entries(&[("status_quo.md", GRACE_STORY)]);
     assert!(!out[0].contains("| Status | Owner |"), "{}", out[0]);
 }
+
+/// A book big enough to be split over the cores (scans, FAQ analysis, story
+/// resolution, rendering) gives every chapter exactly the text and the
+/// problems it gets when its pair of stories is processed alone, which stays
+/// on one thread.
+#[test]
+fn a_book_split_over_the_cores_reads_as_its_parts_do_alone() {
+    const PAIRS: usize = 1000;
+    let padding = "Grace tries async and it goes well, mostly. ".repeat(14);
+    let pair = |i: usize| {
+        [
+            (
+                format!("status_quo/s{i}.md"),
+                format!("# Story {i}\n{{{{#vision status-quo future=\"Future {i}\"}}}}\n\n{padding}\n"),
+            ),
+            (
+                format!("shiny_future/f{i}.md"),
+                format!("# Future {i}\n{{{{#vision shiny-future}}}}\n\n{padding}\n\n## 🤔 Frequently Asked Questions\n\n* **What is most disappointing?**\n  * XXX\n"),
+            ),
+        ]
+    };
+    let all: Vec<(String, String)> = (0..PAIRS).flat_map(pair).collect();
+    let total: usize = all.iter().map(|(_, t)| t.len()).sum();
+    assert!(
+        total > 1 << 20,
+        "the book must be over the 1 MiB split: {total}"
+    );
+    let book: Vec<(&str, &str)> = all.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let (together, together_diags) = process(&book);
+    let summary = |d: &Diagnostic| (d.file.clone(), d.line, d.column, d.lint, d.message.clone());
+    let mut alone_diags = Vec::new();
+    for i in 0..PAIRS {
+        let chapters = pair(i);
+        let chapters: Vec<(&str, &str)> = chapters
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let (alone, diags) = process(&chapters);
+        assert_eq!(alone[..], together[2 * i..2 * i + 2], "pair {i}");
+        alone_diags.extend(diags.iter().map(summary));
+    }
+    // Back-links were added: the split path did real work.
+    assert!(
+        together[1].contains("[Story 0](../status_quo/s0.md)"),
+        "{}",
+        together[1]
+    );
+    let mut together_diags: Vec<_> = together_diags.iter().map(summary).collect();
+    together_diags.sort();
+    alone_diags.sort();
+    assert!(!alone_diags.is_empty());
+    assert_eq!(together_diags, alone_diags);
+}
