@@ -39,6 +39,16 @@ fn process(chapters: &[(&str, &str)]) -> (Vec<String>, Vec<Diagnostic>) {
     (out, outcome.diagnostics)
 }
 
+/// The only error among `diags` (there must be exactly one).
+fn the_one_error(diags: &[Diagnostic]) -> &Diagnostic {
+    let errors: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.level == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{diags:#?}");
+    errors[0]
+}
+
 /// Each error as (lint, file, line, column, message).
 fn errors_at(diags: &[Diagnostic]) -> Vec<(&str, &str, usize, usize, &str)> {
     diags
@@ -509,12 +519,7 @@ fn duplicate_titles_make_references_ambiguous() {
     let chars = "# C\n\n## Alan\n{{#vision character status=draft}}\n\n## Alan\n{{#vision character status=draft}}\n";
     let sq = "# S\n\n## Story\n{{#vision status-quo character=Alan}}\n";
     let (out, diags) = process(&[("characters.md", chars), ("status_quo.md", sq)]);
-    let errors: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| d.level == Severity::Error)
-        .collect();
-    assert_eq!(errors.len(), 1, "{diags:#?}");
-    let d = errors[0];
+    let d = the_one_error(&diags);
     assert_eq!(
         (
             d.lint,
@@ -713,12 +718,7 @@ fn fuzz_directive_conflicting_with_a_story_table_is_an_error() {
     let text =
         "## T\n\nCharacter | Status quo | Assigned To\n--- | --- | ---\n\n{{#vision character }}\n";
     let (_, diags) = process(&[("c.md", text)]);
-    let errors: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| d.level == Severity::Error)
-        .collect();
-    assert_eq!(errors.len(), 1, "{diags:#?}");
-    let d = errors[0];
+    let d = the_one_error(&diags);
     assert_eq!(
         (d.lint, d.level, d.line, d.column),
         ("misplaced-directive", Severity::Error, 6, 1)
@@ -840,17 +840,13 @@ fn fuzz_row_with_missing_cells_is_not_edited_outside_the_row() {
 fn proptest_directive_kind_against_the_chapter_path_is_an_error() {
     let text = "## Alan has trouble getting started\n{{#vision design-doc owner=draft }}\n\n";
     let (_, diags) = process(&[("status_quo.md", text)]);
-    let errors: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| d.level == Severity::Error)
-        .collect();
-    assert_eq!(errors.len(), 1, "{diags:#?}");
+    let error = the_one_error(&diags);
     assert_eq!(
-        (errors[0].lint, errors[0].line, errors[0].column),
+        (error.lint, error.line, error.column),
         ("misplaced-directive", 2, 1)
     );
     assert_eq!(
-        errors[0].message,
+        error.message,
         "this directive says \"Alan has trouble getting started\" is a design doc, but it is in a chapter of status quo story entries"
     );
     // Outside a kind's chapters the directive decides, and nothing is reported.
@@ -913,17 +909,13 @@ fn fuzz_directive_in_a_code_span_opened_by_another_directive_stays_put() {
     let text = "## Alan\n{{#vision character status=draft owner=`x}}\n{{#vision roadmap-key}}\n`\n";
     let (out, diags) = assert_fixed_point(&[("characters.md", text)]);
     assert_eq!(out[0], text, "nothing is expanded");
-    let errors: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| d.level == Severity::Error)
-        .collect();
-    assert_eq!(errors.len(), 1, "{diags:#?}");
+    let error = the_one_error(&diags);
     assert_eq!(
-        (errors[0].lint, errors[0].line, errors[0].column),
+        (error.lint, error.line, error.column),
         ("misplaced-directive", 2, 1)
     );
     assert_eq!(
-        errors[0].message,
+        error.message,
         "a directive must be a paragraph of its own, but this one is inside a paragraph with other text"
     );
     // As a paragraph of its own it is expanded (the backtick escaped in its
@@ -967,18 +959,9 @@ fn fuzz_character_appearing_after_an_edit_is_not_linked_late() {
     let (out, diags) =
         assert_fixed_point(&[("status_quo.md", story), ("characters.md", characters)]);
     assert_eq!(out, [story, characters], "nothing changes");
-    let errors: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| d.level == Severity::Error)
-        .collect();
-    assert_eq!(errors.len(), 1, "{diags:#?}");
+    let error = the_one_error(&diags);
     assert_eq!(
-        (
-            errors[0].lint,
-            errors[0].file.as_str(),
-            errors[0].line,
-            errors[0].column
-        ),
+        (error.lint, error.file.as_str(), error.line, error.column),
         ("misplaced-directive", "src/characters.md", 2, 1)
     );
     // Written as blocks of their own, Grace is a character on the first run
@@ -1073,26 +1056,17 @@ fn second_run_keeps_an_entry_whose_directive_is_below_other_text() {
         )],
         "Grace is not an entry on either run"
     );
-    let errors: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| d.level == Severity::Error)
-        .collect();
-    assert_eq!(errors.len(), 1, "{diags:#?}");
+    let error = the_one_error(&diags);
     assert_eq!(
-        (
-            errors[0].lint,
-            errors[0].file.as_str(),
-            errors[0].line,
-            errors[0].column
-        ),
+        (error.lint, error.file.as_str(), error.line, error.column),
         ("misplaced-directive", "src/characters.md", 5, 1)
     );
     assert_eq!(
-        errors[0].message,
+        error.message,
         "an entry directive must come right under its entry's heading, but this one is not right under \"Grace\""
     );
     assert_eq!(
-        errors[0].help,
+        error.help,
         ["move it to just below the heading \"Grace\", as a paragraph of its own (not in a list or quote); only the entry's other metadata tables may stand in between"]
     );
 

@@ -570,23 +570,24 @@ fn valid_book() -> impl Strategy<Value = Vec<String>> {
                 }
                 directive_with(kind, &args, style)
             };
-            book[0].push_str("# Status quo stories\n\n");
-            for (style, (heading, _)) in sq.iter().zip(STATUS_QUO).filter(|(s, _)| s.include) {
-                let body = if style.hand_written {
-                    "\n| Character | Shiny Future | Assigned To |\n| --- | --- | --- |\n| [Alan] | not yet written | Shane |".to_string()
-                } else {
-                    story("status-quo", "future", &sf_refs, style)
-                };
-                push(&mut book[0], style, heading, body);
-            }
-            book[1].push_str("# Shiny future stories\n\n");
-            for (style, (heading, _)) in sf.iter().zip(SHINY_FUTURE).filter(|(s, _)| s.include) {
-                let body = if style.hand_written {
-                    "\n| Character | Status quo | Assigned To |\n| --- | --- | --- |\n| Alan | not yet written |  |".to_string()
-                } else {
-                    story("shiny-future", "status-quo", &sq_refs, style)
-                };
-                push(&mut book[1], style, heading, body);
+            // The status quo page, then the shiny future page: each story a
+            // directive naming its partners, or a hand-written table.
+            let pages = [
+                (0, "# Status quo stories\n\n", &sq, STATUS_QUO, "status-quo", "future", &sf_refs,
+                 "\n| Character | Shiny Future | Assigned To |\n| --- | --- | --- |\n| [Alan] | not yet written | Shane |"),
+                (1, "# Shiny future stories\n\n", &sf, SHINY_FUTURE, "shiny-future", "status-quo", &sq_refs,
+                 "\n| Character | Status quo | Assigned To |\n| --- | --- | --- |\n| Alan | not yet written |  |"),
+            ];
+            for (page, title, styles, headings, kind, partner_key, partners, table) in pages {
+                book[page].push_str(title);
+                for (style, (heading, _)) in styles.iter().zip(headings).filter(|(s, _)| s.include) {
+                    let body = if style.hand_written {
+                        table.to_string()
+                    } else {
+                        story(kind, partner_key, partners, style)
+                    };
+                    push(&mut book[page], style, heading, body);
+                }
             }
             // The roadmap, a design doc on it, and a page of reports.
             book[3].push_str("# Roadmap\n\n## Key\n\n{{#vision roadmap-key}}\n\n## Items\n\n{{#vision roadmap}}\n\n");

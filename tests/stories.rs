@@ -382,14 +382,18 @@ fn the_seed_cast_named_on_one_side_links_both_ways_under_both_lines() {
     }
 }
 
-#[test]
-fn when_both_sides_name_different_partners_both_tables_show_the_union() {
-    let chapter = |path: &str, content: &str| ChapterText {
+/// A chapter named after its path, at that path.
+fn chapter(path: &str, content: &str) -> ChapterText {
+    ChapterText {
         name: path.into(),
         source_path: Some(path.into()),
         path: Some(path.into()),
         content: content.into(),
-    };
+    }
+}
+
+#[test]
+fn when_both_sides_name_different_partners_both_tables_show_the_union() {
     let chapters = vec![
         chapter(
             "status_quo.md",
@@ -418,25 +422,16 @@ fn when_both_sides_name_different_partners_both_tables_show_the_union() {
 
 #[test]
 fn two_characters_of_one_name_are_told_apart_by_path_and_anchor() {
-    let texts = [
-        (
+    let chapters = vec![
+        chapter(
             "characters.md",
             "# C\n\n## Alan\n{{#vision character status=draft}}\n\n## Alan\n{{#vision character status=draft}}\n",
         ),
-        (
+        chapter(
             "status_quo.md",
             "# S\n\n## Story\n{{#vision status-quo character=characters.md#alan-1}}\n",
         ),
     ];
-    let chapters: Vec<ChapterText> = texts
-        .iter()
-        .map(|(p, t)| ChapterText {
-            name: p.to_string(),
-            source_path: Some(p.to_string()),
-            path: Some(p.to_string()),
-            content: t.to_string(),
-        })
-        .collect();
     let out = run(&chapters);
     assert_eq!(out.diagnostics, vec![]);
     let story = out.new_content[1].as_deref().unwrap();
