@@ -109,6 +109,19 @@ pub struct Misplaced {
     pub below_other_content: bool,
 }
 
+impl Misplaced {
+    /// A misplaced directive with only a reason to give.
+    fn new(chapter: usize, directive: usize, reason: String) -> Misplaced {
+        Misplaced {
+            chapter,
+            directive,
+            reason,
+            help: None,
+            below_other_content: false,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Index {
     pub entries: Vec<Entry>,
@@ -245,14 +258,11 @@ impl Index {
                 .iter()
                 .rposition(|h| h.span.start < found.span.start);
             let Some(hi) = heading else {
-                self.misplaced.push(Misplaced {
-                    chapter: ci,
-                    directive: di,
-                    reason: "an entry directive must follow the heading of the entry it describes"
-                        .into(),
-                    help: None,
-                    below_other_content: false,
-                });
+                self.misplaced.push(Misplaced::new(
+                    ci,
+                    di,
+                    "an entry directive must follow the heading of the entry it describes".into(),
+                ));
                 continue;
             };
             let Some(&id) = attached.get(&di) else {
@@ -275,14 +285,11 @@ impl Index {
                 .iter()
                 .any(|s| matches!(s, MetaSource::Directive(other) if *other != di));
             if existing {
-                self.misplaced.push(Misplaced {
-                    chapter: ci,
-                    directive: di,
-                    reason: "this entry already has a directive; give all its metadata in one"
-                        .into(),
-                    help: None,
-                    below_other_content: false,
-                });
+                self.misplaced.push(Misplaced::new(
+                    ci,
+                    di,
+                    "this entry already has a directive; give all its metadata in one".into(),
+                ));
             }
         }
         // A directive and a hand-written story table that disagree on the kind
@@ -308,35 +315,31 @@ impl Index {
             if let (Some((kind, _)), Some((di, dkind))) = (path_kind, directive) {
                 let table_says_kind = matches!(dkind, Kind::StatusQuo | Kind::ShinyFuture);
                 if !table_says_kind && dkind != kind {
-                    self.misplaced.push(Misplaced {
-                        chapter: ci,
-                        directive: di,
-                        reason: format!(
+                    self.misplaced.push(Misplaced::new(
+                        ci,
+                        di,
+                        format!(
                             "this directive says \"{}\" is a {}, but it is in a chapter of {} entries",
                             entry.title,
                             dkind.describe(),
                             kind.describe()
                         ),
-                        help: None,
-                        below_other_content: false,
-                    });
+                    ));
                     continue;
                 }
             }
             if let (Some(table_kind), Some((di, kind))) = (table_kind, directive) {
                 if table_kind != kind {
-                    self.misplaced.push(Misplaced {
-                        chapter: ci,
-                        directive: di,
-                        reason: format!(
+                    self.misplaced.push(Misplaced::new(
+                        ci,
+                        di,
+                        format!(
                             "this directive says \"{}\" is a {}, but its hand-written table makes it a {}",
                             entry.title,
                             kind.describe(),
                             table_kind.describe()
                         ),
-                        help: None,
-                        below_other_content: false,
-                    });
+                    ));
                 }
             }
         }

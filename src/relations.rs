@@ -84,7 +84,9 @@ pub fn is_placeholder_partner(text: &str) -> bool {
 
 impl Relations {
     pub fn build(index: &Index, chapters: &[ChapterInfo]) -> Relations {
-        // Each story's references resolve on their own: the stories share the cores.
+        // Each story's references resolve on their own: the stories share the
+        // cores. The infos hold no text, so an entry counts as a typical
+        // chapter's 4 KiB towards the size where splitting pays.
         let weight =
             |e: &crate::index::Entry| chapters[e.chapter].scan.as_ref().map_or(0, |_| 1 << 12);
         let stories: Vec<Option<Story>> =

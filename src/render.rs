@@ -34,11 +34,10 @@ pub fn render(a: &Analysis) -> Vec<Vec<Edit>> {
     }
     // Chapters render on their own, so they share the cores (with the checks,
     // which run beside the rendering).
-    let chapters: Vec<usize> = (0..a.chapters.len()).collect();
     crate::parallel::map(
-        &chapters,
-        |&ci| a.texts[ci].len(),
-        |_, &ci| {
+        &a.texts,
+        |text| text.len(),
+        |ci, _| {
             let Some(scan) = &a.chapters[ci].scan else {
                 return Vec::new();
             };
@@ -653,12 +652,12 @@ fn inner_blocks(source: &str, base: usize, options: pulldown_cmark::Options) -> 
     blocks
 }
 
-/// Applies non-overlapping edits; `None` when there are none.
-pub fn apply(text: &str, mut edits: Vec<Edit>) -> Option<String> {
+/// Applies edits sorted by span, as [`render`] gives them; `None` when
+/// there are none or they change nothing.
+pub fn apply(text: &str, edits: Vec<Edit>) -> Option<String> {
     if edits.is_empty() {
         return None;
     }
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out =
         String::with_capacity(text.len() + edits.iter().map(|e| e.text.len()).sum::<usize>());
     // Writing to a String cannot fail.

@@ -410,6 +410,19 @@ impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Deserialize
     }
 }
 
+/// A seed that is its own visitor, for any JSON value: `deserialize_any(self)`.
+macro_rules! seed_by_visitor {
+    ($seed:ident, $value:ty) => {
+        impl<'de> serde::de::DeserializeSeed<'de> for $seed<'_, '_> {
+            type Value = $value;
+
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<$value, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+    };
+}
+
 /// The visits of scalars, for visitors whose value can also be plain JSON.
 macro_rules! scalars_as {
     ($wrap:expr) => {
@@ -513,13 +526,7 @@ impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de
 /// The book object.
 struct BookSeed<'a, 's>(Walk<'a, 's>);
 
-impl<'de> serde::de::DeserializeSeed<'de> for BookSeed<'_, '_> {
-    type Value = BookRead;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<BookRead, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_by_visitor!(BookSeed, BookRead);
 
 impl<'de> serde::de::Visitor<'de> for BookSeed<'_, '_> {
     type Value = BookRead;
@@ -554,13 +561,7 @@ impl<'de> serde::de::Visitor<'de> for BookSeed<'_, '_> {
 /// A list of book items (or, if it is not a list, the JSON it is).
 struct ItemsSeed<'a, 's>(Walk<'a, 's>);
 
-impl<'de> serde::de::DeserializeSeed<'de> for ItemsSeed<'_, '_> {
-    type Value = BookField;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<BookField, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_by_visitor!(ItemsSeed, BookField);
 
 impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_, '_> {
     type Value = BookField;
@@ -596,13 +597,7 @@ impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_, '_> {
 /// One book item.
 struct ItemSeed<'a, 's>(Walk<'a, 's>);
 
-impl<'de> serde::de::DeserializeSeed<'de> for ItemSeed<'_, '_> {
-    type Value = Item;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Item, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_by_visitor!(ItemSeed, Item);
 
 impl<'de> serde::de::Visitor<'de> for ItemSeed<'_, '_> {
     type Value = Item;
@@ -649,13 +644,7 @@ impl<'de> serde::de::Visitor<'de> for ItemSeed<'_, '_> {
 /// A chapter object (or, if it is not an object, the JSON it is).
 struct ChapterSeed<'a, 's>(Walk<'a, 's>);
 
-impl<'de> serde::de::DeserializeSeed<'de> for ChapterSeed<'_, '_> {
-    type Value = Result<Chapter, Value>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_by_visitor!(ChapterSeed, Result<Chapter, Value>);
 
 impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_> {
     type Value = Result<Chapter, Value>;
@@ -731,13 +720,7 @@ struct Bounded<'a, 's> {
     capture: Option<&'a mut Capture<'s>>,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Bounded<'_, '_> {
-    type Value = Value;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seed_by_visitor!(Bounded, Value);
 
 impl Bounded<'_, '_> {
     fn top() -> Bounded<'static, 'static> {
