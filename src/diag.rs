@@ -153,8 +153,10 @@ impl Reporter {
             Level::Warn => Severity::Warning,
             Level::Deny => Severity::Error,
         };
-        let start = file.position(span.start);
-        let end = file.position(span.end.max(span.start));
+        // One pass from the top of the file to the start; the end and the
+        // source line are found from there (a book can have thousands of these).
+        let (start, line_start) = file.locate(span.start);
+        let (end, _) = file.locate_from(start, line_start, span.end.max(span.start));
         self.diagnostics.push(Diagnostic {
             lint: draft.lint.name,
             level: severity,
@@ -164,7 +166,7 @@ impl Reporter {
             column: start.column,
             end,
             help: draft.help,
-            source_line: file.line_text(start.line).to_string(),
+            source_line: file.line_at(line_start, start.line).to_string(),
         });
     }
 
@@ -185,18 +187,43 @@ pub struct SourceFile<'a> {
 
 impl SourceFile<'_> {
     pub fn position(&self, offset: usize) -> Position {
-        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let mut column_text = &before[line_start..];
+        self.locate(offset).0
+    }
+
+    /// The position of `offset` and where its line starts.
+    fn locate(&self, offset: usize) -> (Position, usize) {
+        self.locate_from(Position { line: 1, column: 1 }, 0, offset)
+    }
+
+    /// [`SourceFile::locate`], counting on from `from`, a position at or
+    /// before `offset` whose line starts at byte `line_start`.
+    fn locate_from(&self, from: Position, line_start: usize, offset: usize) -> (Position, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len())).max(line_start);
+        let between = &self.text.as_bytes()[line_start..offset];
+        let newlines = memchr::memchr_iter(b'\n', between).count();
+        let start = memchr::memrchr(b'\n', between).map_or(line_start, |i| line_start + i + 1);
+        let mut column_text = &self.text[start..offset];
         // A byte-order mark is not something an editor counts as a column.
-        if line_start == 0 {
+        if start == 0 {
             column_text = column_text.strip_prefix('\u{feff}').unwrap_or(column_text);
         }
-        Position {
-            line,
+        let position = Position {
+            line: from.line + newlines,
             column: column_text.chars().count() + 1,
+        };
+        (position, start)
+    }
+
+    /// The text of line `line` (1-based), which starts at byte `line_start`,
+    /// without its line ending.
+    fn line_at(&self, line_start: usize, line: usize) -> &str {
+        let rest = &self.text[line_start..];
+        let text = rest.split('\n').next().unwrap_or("");
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if line == 1 {
+            text.strip_prefix('\u{feff}').unwrap_or(text)
+        } else {
+            text
         }
     }
 
@@ -366,6 +393,45 @@ mod tests {
             Draft::new(MISSING_FAQ, "no \"morals\"").help("add it"),
         );
         reporter.finish().remove(0)
+    }
+
+    /// Lines and columns the slow way, from the top of the text.
+    fn naive(text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let lines: Vec<&str> = text[..offset].split('\n').collect();
+        let last = lines.last().unwrap().trim_start_matches('\u{feff}');
+        let last = if lines.len() == 1 {
+            last
+        } else {
+            lines.last().unwrap()
+        };
+        Position {
+            line: lines.len(),
+            column: last.chars().count() + 1,
+        }
+    }
+
+    #[test]
+    fn ends_are_counted_on_from_the_start() {
+        let text = "\u{feff}x\r\nb😀c\n\nd";
+        let file = SourceFile {
+            display_path: "src/x.md",
+            text,
+        };
+        for start in 0..=text.len() {
+            for end in start..=text.len() + 2 {
+                let mut reporter = Reporter::default();
+                reporter.report(&file, start..end, Draft::new(MISSING_FAQ, "m"));
+                let d = reporter.finish().remove(0);
+                let at = naive(text, start);
+                assert_eq!((d.line, d.column), (at.line, at.column), "{start}..{end}");
+                assert_eq!(d.end, naive(text, end), "{start}..{end}");
+                assert_eq!(d.source_line, file.line_text(at.line), "{start}..{end}");
+            }
+        }
     }
 
     #[test]
