@@ -25,7 +25,7 @@
 //! moves to the end of the page before numbering.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Tag, TagEnd};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Which mdBook line renders the book; heading ids and parser options differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -184,9 +184,9 @@ impl AnchorMaker {
     pub fn new(line: MdbookLine) -> Self {
         AnchorMaker {
             line,
-            counts: HashMap::new(),
-            used: HashSet::new(),
-            footnotes: HashMap::new(),
+            counts: HashMap::default(),
+            used: HashSet::default(),
+            footnotes: HashMap::default(),
             image_depth: 0,
             pending_html: String::new(),
             raw_h_line: false,

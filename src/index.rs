@@ -6,7 +6,7 @@ use crate::directive::{Directive, DirectiveName};
 use crate::model::Kind;
 use crate::scan::{BlockKind, Scan, Table};
 use crate::text::title_key;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// A chapter as the later stages see it.
@@ -169,14 +169,41 @@ fn strip_section_prefix(title: &str) -> Option<&str> {
 
 impl Index {
     pub fn build(chapters: &[ChapterInfo], config: &Config) -> Index {
+        // Each chapter's entries are found on their own, so the chapters share
+        // the cores; the lookups are then filled in book order.
+        let parts = crate::parallel::map(
+            chapters,
+            |c| {
+                c.scan
+                    .as_ref()
+                    .and_then(|s| s.blocks.last())
+                    .map_or(0, |b| b.span().end)
+            },
+            |ci, chapter| {
+                let mut part = Index::default();
+                if let Some(scan) = &chapter.scan {
+                    part.add_chapter(ci, chapter, scan, config);
+                }
+                let keys = part.title_keys();
+                (part, keys)
+            },
+        );
         let mut index = Index::default();
-        for (ci, chapter) in chapters.iter().enumerate() {
+        // Sized once: growing maps of this many keys rehashes them again and again.
+        index
+            .entries
+            .reserve(parts.iter().map(|(p, _)| p.entries.len()).sum());
+        index
+            .by_title
+            .reserve(parts.iter().map(|(_, keys)| keys.len()).sum());
+        index.by_path.reserve(chapters.len());
+        index.chapter_by_path.reserve(chapters.len());
+        index.entry_of_directive.reserve(index.entries.capacity());
+        for (ci, (chapter, (part, keys))) in chapters.iter().zip(parts).enumerate() {
             if let Some(path) = &chapter.source_path {
                 index.chapter_by_path.entry(path.clone()).or_insert(ci);
             }
-            if let Some(scan) = &chapter.scan {
-                index.add_chapter(ci, chapter, scan, config);
-            }
+            index.join(ci, chapter, part, keys);
         }
         for (id, e) in index.entries.iter().enumerate() {
             if e.kind == Some(Kind::Character) {
@@ -198,7 +225,7 @@ impl Index {
             .and_then(|p| config.kind_for_path(p));
         let first_entry = self.entries.len();
         // The entry directives right under a heading: the only ones that describe an entry.
-        let mut attached: HashMap<usize, EntryId> = HashMap::new();
+        let mut attached: HashMap<usize, EntryId> = HashMap::default();
 
         // Metadata blocks right under a heading make it an entry.
         for (bi, block) in scan.blocks.iter().enumerate() {
@@ -344,36 +371,56 @@ impl Index {
             }
         }
         self.entries[first_entry..].sort_by_key(|e| e.heading);
-        for id in first_entry..self.entries.len() {
-            let entry = &self.entries[id];
-            let keys = [
-                Some(title_key(&entry.title)),
-                strip_section_prefix(&entry.title).map(title_key),
-            ];
-            for key in keys.into_iter().flatten() {
-                let list = self.by_title.entry(key).or_default();
-                if !list.contains(&id) {
-                    list.push(id);
-                }
+    }
+
+    /// The title keys of each entry here (one chapter's, from
+    /// [`Index::add_chapter`]): its title's, and the title's without a
+    /// section prefix when that differs.
+    fn title_keys(&self) -> Vec<(EntryId, String)> {
+        let mut keys = Vec::with_capacity(self.entries.len());
+        for (id, entry) in self.entries.iter().enumerate() {
+            let key = title_key(&entry.title);
+            let short = strip_section_prefix(&entry.title).map(title_key);
+            if let Some(short) = short.filter(|k| *k != key) {
+                keys.push((id, key));
+                keys.push((id, short));
+            } else {
+                keys.push((id, key));
             }
-            if let Some(path) = &chapter.source_path {
-                self.by_path.entry(path.clone()).or_default().push(id);
+        }
+        keys
+    }
+
+    /// Adds chapter `ci`'s part (made by [`Index::add_chapter`] on an empty
+    /// index, with its [`Index::title_keys`]) after the entries here.
+    fn join(
+        &mut self,
+        ci: usize,
+        chapter: &ChapterInfo,
+        part: Index,
+        keys: Vec<(EntryId, String)>,
+    ) {
+        let offset = self.entries.len();
+        self.entries.extend(part.entries);
+        self.misplaced.extend(part.misplaced);
+        for (id, key) in keys {
+            self.by_title.entry(key).or_default().push(offset + id);
+        }
+        if let Some(path) = &chapter.source_path {
+            if offset < self.entries.len() {
+                self.by_path
+                    .entry(path.clone())
+                    .or_default()
+                    .extend(offset..self.entries.len());
             }
         }
         // Directive → entry, once the ids are final.
-        let ids: Vec<(usize, EntryId)> = (first_entry..self.entries.len())
-            .flat_map(|id| {
-                self.entries[id]
-                    .sources
-                    .iter()
-                    .filter_map(move |s| match s {
-                        MetaSource::Directive(di) => Some((*di, id)),
-                        MetaSource::Table(_) => None,
-                    })
-            })
-            .collect();
-        for (di, id) in ids {
-            self.entry_of_directive.insert((ci, di), id);
+        for id in offset..self.entries.len() {
+            for s in &self.entries[id].sources {
+                if let MetaSource::Directive(di) = s {
+                    self.entry_of_directive.insert((ci, *di), id);
+                }
+            }
         }
     }
 
