@@ -78,6 +78,24 @@ pub struct Plan {
     /// The edits of each chapter, in book order (empty where nothing changes).
     pub edits: Vec<Vec<render::Edit>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The analysis the plan was made from, kept until the plan goes: a
+    /// process that ends after writing the book need not free it at all.
+    _leftovers: Leftovers,
+}
+
+/// What is left of an analysis, freed on a thread of its own when it is big
+/// (`bytes` of text went into it).
+struct Leftovers {
+    value: Option<Box<dyn std::any::Any + Send>>,
+    bytes: usize,
+}
+
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        if let Some(value) = self.value.take() {
+            parallel::drop_in_background(value, self.bytes);
+        }
+    }
 }
 
 impl Plan {
@@ -229,7 +247,6 @@ pub fn plan_scanned(
             .unwrap_or_else(|e| std::panic::resume_unwind(e))
     });
     let diagnostics = reporter.finish();
-    // Freeing a big book's analysis takes a while; it need not hold up the output.
     let Analysis {
         chapters,
         index,
@@ -237,8 +254,14 @@ pub fn plan_scanned(
         faq,
         ..
     } = analysis;
-    parallel::drop_in_background((chapters, index, relations, faq), total_bytes);
-    Plan { edits, diagnostics }
+    Plan {
+        edits,
+        diagnostics,
+        _leftovers: Leftovers {
+            value: Some(Box::new((chapters, index, relations, faq))),
+            bytes: total_bytes,
+        },
+    }
 }
 
 /// Scans chapters while the rest of the book is still being read: a
