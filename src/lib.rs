@@ -137,14 +137,21 @@ pub struct Preprocessed {
 
 /// The preprocessor's work, short of writing anything: reads mdBook's
 /// `[context, book]` JSON from `input`, scanning chapters on the other cores
-/// while the rest is still arriving, then checks the book and plans its edits.
-/// `warn` hears about an mdBook version this build was not made for.
+/// while the rest is still being parsed, then checks the book and plans its
+/// edits. `warn` hears about an mdBook version this build was not made for.
 pub fn preprocess(
-    input: impl std::io::Read,
+    mut input: impl std::io::Read,
     warn: &mut dyn FnMut(String),
 ) -> anyhow::Result<Preprocessed> {
     use anyhow::Context as _;
-    let (request, scan_ahead) = wire::parse_streaming(input, ScanAhead::start);
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .context("could not read the book from mdBook")?;
+    let (request, scan_ahead) = wire::parse_streaming(&bytes, ScanAhead::start);
+    // The input goes before the analysis grows: it never sits in memory next
+    // to the book's scans, index and edits.
+    drop(bytes);
     let mut request = request.context("could not read the book from mdBook")?;
     if let Some(warning) = wire::version_warning(request.mdbook_version()) {
         warn(warning);
