@@ -380,13 +380,11 @@ impl Index {
         let mut keys = Vec::with_capacity(self.entries.len());
         for (id, entry) in self.entries.iter().enumerate() {
             let key = title_key(&entry.title);
-            let short = strip_section_prefix(&entry.title).map(title_key);
-            if let Some(short) = short.filter(|k| *k != key) {
-                keys.push((id, key));
-                keys.push((id, short));
-            } else {
-                keys.push((id, key));
-            }
+            let short = strip_section_prefix(&entry.title)
+                .map(title_key)
+                .filter(|k| *k != key);
+            keys.push((id, key));
+            keys.extend(short.map(|k| (id, k)));
         }
         keys
     }

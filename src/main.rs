@@ -75,8 +75,8 @@ fn main() -> ExitCode {
 
 /// Runs as mdBook's preprocessor. On any error nothing is written to stdout.
 fn preprocess() -> anyhow::Result<ExitCode> {
-    let stdin = std::io::stdin();
-    let input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
+    // `preprocess` reads stdin to the end in large reads: no buffer needed.
+    let input = std::io::stdin().lock();
     let Preprocessed {
         request,
         chapters,
