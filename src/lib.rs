@@ -10,6 +10,7 @@ pub mod checks;
 pub mod config;
 pub mod diag;
 pub mod directive;
+pub mod escape;
 pub mod faq;
 pub mod index;
 pub mod model;

@@ -1,0 +1,209 @@
+//! JSON string escaping, byte for byte as serde_json does it, but scanning
+//! eight bytes at a time and copying each run that needs no escape at once
+//! (serde_json looks at every byte on its own).
+//!
+//! Escaped: `"`, `\` and the control bytes below 0x20 (`\b \t \n \f \r` by
+//! name, the others as `\u00XX` in lowercase hex). Everything else, DEL
+//! (0x7f) and multi-byte UTF-8 included, is copied as it is.
+
+use std::io;
+
+/// Writes `s` as a JSON string, quotes included.
+pub fn write_str<W: io::Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
+    out.write_all(b"\"")?;
+    write_contents(out, s)?;
+    out.write_all(b"\"")
+}
+
+/// Writes `s` escaped for the inside of a JSON string, without quotes.
+pub fn write_contents<W: io::Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    // Bytes from `start` on are still to be written.
+    let mut start = 0;
+    while let Some(at) = find_escape(bytes, start) {
+        out.write_all(&bytes[start..at])?;
+        write_escape(out, bytes[at])?;
+        start = at + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
+/// The index of the first byte at or after `from` that needs an escape.
+fn find_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = &bytes[from..];
+    let mut words = rest.chunks_exact(8);
+    let mut at = from;
+    for word in &mut words {
+        let mask = escape_mask(u64::from_le_bytes(word.try_into().unwrap()));
+        if mask != 0 {
+            // Little-endian: the lowest flagged byte comes first.
+            return Some(at + (mask.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = words.remainder();
+    tail.iter().position(|&b| needs_escape(b)).map(|i| at + i)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that needs an escape is set. Bytes above
+/// the first flagged one may be flagged wrongly (a borrow runs upward), but
+/// the lowest flag is always right, which is all [`find_escape`] reads.
+fn escape_mask(w: u64) -> u64 {
+    // A byte below 0x20: subtracting 0x20 borrows into its high bit, which
+    // `!w` keeps only for bytes below 0x80.
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let quote = zero_bytes(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_bytes(w ^ (ONES * u64::from(b'\\')));
+    (control | quote | backslash) & HIGHS
+}
+
+/// The classic has-zero-byte test: flags each zero byte (exactly up to the
+/// first one).
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v
+}
+
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Writes the escape of a byte that [`needs_escape`].
+fn write_escape<W: io::Write + ?Sized>(out: &mut W, b: u8) -> io::Result<()> {
+    let named = match b {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        0x0c => b'f',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let code = [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ];
+            return out.write_all(&code);
+        }
+    };
+    out.write_all(&[b'\\', named])
+}
+
+/// A [`std::fmt::Write`] that escapes what it is given into an
+/// [`io::Write`]: text written in pieces lands in the JSON string as it comes.
+/// The first I/O error stops it and is kept for the caller.
+pub struct Escaper<'a, W: io::Write + ?Sized> {
+    out: &'a mut W,
+    error: Option<io::Error>,
+}
+
+impl<'a, W: io::Write + ?Sized> Escaper<'a, W> {
+    pub fn new(out: &'a mut W) -> Self {
+        Escaper { out, error: None }
+    }
+
+    /// The I/O error that stopped the writing, if one did.
+    pub fn into_error(self) -> Option<io::Error> {
+        self.error
+    }
+}
+
+impl<W: io::Write + ?Sized> std::fmt::Write for Escaper<'_, W> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        write_contents(self.out, s).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn escaped(s: &str) -> String {
+        let mut out = Vec::new();
+        write_str(&mut out, s).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn every_byte_below_0x80_escapes_as_serde_json_does() {
+        for b in 0u8..0x80 {
+            let s = (b as char).to_string();
+            assert_eq!(
+                escaped(&s),
+                serde_json::to_string(&s).unwrap(),
+                "byte {b:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_escape_is_found_at_every_place_in_a_word() {
+        for len in 0..40 {
+            for at in 0..len {
+                for special in ["\"", "\\", "\n", "\u{1}", "\u{1f}", "\u{7f}", "é"] {
+                    let mut s = "a".repeat(len);
+                    s.replace_range(at..at + 1, special);
+                    assert_eq!(escaped(&s), serde_json::to_string(&s).unwrap(), "{s:?}");
+                }
+            }
+        }
+    }
+
+    /// Characters that stress the scan: every kind of escape, the bytes next
+    /// to them (0x1f/0x20, 0x7f/0x80) and multi-byte UTF-8.
+    fn tricky_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            Just('"'),
+            Just('\\'),
+            Just('/'),
+            Just('\u{7f}'),
+            Just('\u{80}'),
+            Just('\u{a2}'),
+            Just('\u{dc}'),
+            Just('€'),
+            Just('😀'),
+            (0u8..0x21).prop_map(char::from),
+            any::<char>(),
+            (b'a'..=b'z').prop_map(char::from),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn matches_serde_json(chars in proptest::collection::vec(tricky_char(), 0..40)) {
+            let s: String = chars.into_iter().collect();
+            prop_assert_eq!(escaped(&s), serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn matches_serde_json_on_any_string(s in any::<String>()) {
+            prop_assert_eq!(escaped(&s), serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn pieces_escape_as_their_whole(chars in proptest::collection::vec(tricky_char(), 0..40), cut in 0usize..40) {
+            use std::fmt::Write as _;
+            let s: String = chars.into_iter().collect();
+            let cut = (0..=cut.min(s.len())).rev().find(|&i| s.is_char_boundary(i)).unwrap();
+            let mut out = Vec::new();
+            let mut escaper = Escaper::new(&mut out);
+            escaper.write_str(&s[..cut]).unwrap();
+            escaper.write_str(&s[cut..]).unwrap();
+            prop_assert!(escaper.into_error().is_none());
+            let mut whole = Vec::new();
+            write_contents(&mut whole, &s).unwrap();
+            prop_assert_eq!(out, whole);
+        }
+    }
+}
