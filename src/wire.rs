@@ -1034,114 +1034,496 @@ pub type ContentWriter<'a> = dyn Fn(usize, &mut dyn std::fmt::Write) -> std::fmt
 
 fn write<W: std::io::Write>(
     request: &Request,
-    writer: W,
+    mut writer: W,
     content: Option<&ContentWriter<'_>>,
 ) -> std::io::Result<()> {
-    let out = Out {
-        next_chapter: std::cell::Cell::new(0),
+    let mut out = Writer {
+        out: &mut writer,
         content,
+        next_chapter: 0,
     };
-    let mut ser = serde_json::Serializer::new(writer);
-    serde::Serialize::serialize(
-        &With(&request.book, &out),
-        serde_stacker::Serializer::new(&mut ser),
-    )
-    .map_err(std::io::Error::other)
+    out.write(Node::Book(&request.book))
 }
 
-/// Writes a JSON value of any depth (the stack grows on the heap as needed).
-pub fn write_value<W: std::io::Write>(value: &Value, writer: W) -> std::io::Result<()> {
-    let mut ser = serde_json::Serializer::new(writer);
-    serde::Serialize::serialize(value, serde_stacker::Serializer::new(&mut ser))
-        .map_err(std::io::Error::other)
+/// Writes a JSON value of any depth.
+pub fn write_value<W: std::io::Write>(value: &Value, mut writer: W) -> std::io::Result<()> {
+    let mut out = Writer {
+        out: &mut writer,
+        content: None,
+        next_chapter: 0,
+    };
+    out.write(Node::Value(value))
 }
 
-/// How the book is written: chapters numbered as they open, and where their
-/// texts come from.
-struct Out<'a> {
-    next_chapter: std::cell::Cell<usize>,
-    content: Option<&'a ContentWriter<'a>>,
+/// Writes the book as compact JSON, byte for byte as serde_json would, but
+/// with our own string escaping and each chapter's text escaped straight
+/// into the output. Iterative: nesting depth costs heap, not stack.
+struct Writer<'w, 'c, W: std::io::Write + ?Sized> {
+    out: &'w mut W,
+    /// Where chapter texts come from; `None`: from the book itself.
+    content: Option<&'c ContentWriter<'c>>,
+    /// Chapters are numbered as they open, as `take_chapters` numbers them.
+    next_chapter: usize,
 }
 
-/// A part of the book with how it is written.
-struct With<'a, T: ?Sized>(&'a T, &'a Out<'a>);
+/// Something to write.
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Book(&'a Book),
+    Items(&'a [Item]),
+    Item(&'a Item),
+    Value(&'a Value),
+    Str(&'a str),
+    /// A chapter's text, with the chapter's number.
+    Content(&'a Chapter, usize),
+}
 
-impl serde::Serialize for With<'_, Book> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.0.fields.len()))?;
-        for (key, field) in &self.0.fields {
-            match field {
-                BookField::Items(items) => {
-                    map.serialize_entry(key, &With(items.as_slice(), self.1))?
-                }
-                BookField::Value(v) => map.serialize_entry(key, v)?,
-            }
+/// An array or object being written: what of it is left, and whether
+/// anything of it has been written yet (a comma goes before every later entry).
+struct Open<'a> {
+    rest: Rest<'a>,
+    first: bool,
+}
+
+enum Rest<'a> {
+    Book(std::slice::Iter<'a, (String, BookField)>),
+    Items(std::slice::Iter<'a, Item>),
+    /// A chapter's fields, inside `{"Chapter":{`, with the chapter's number.
+    Chapter(&'a Chapter, usize, std::slice::Iter<'a, Field>),
+    Array(std::slice::Iter<'a, Value>),
+    Object(serde_json::map::Iter<'a>),
+}
+
+impl<'a> Rest<'a> {
+    /// The next entry: its key (in an object) and its value.
+    fn next(&mut self) -> Option<(Option<&'a str>, Node<'a>)> {
+        match self {
+            Rest::Book(fields) => fields.next().map(|(key, field)| {
+                let node = match field {
+                    BookField::Items(items) => Node::Items(items),
+                    BookField::Value(v) => Node::Value(v),
+                };
+                (Some(key.as_str()), node)
+            }),
+            Rest::Items(items) => items.next().map(|item| (None, Node::Item(item))),
+            Rest::Chapter(ch, number, fields) => fields.next().map(|field| {
+                let node = match field {
+                    Field::Name => Node::Str(&ch.name),
+                    Field::Content => Node::Content(ch, *number),
+                    Field::SubItems => Node::Items(&ch.sub_items),
+                    Field::Other(_, v) => Node::Value(v),
+                };
+                (Some(field.key()), node)
+            }),
+            Rest::Array(values) => values.next().map(|v| (None, Node::Value(v))),
+            Rest::Object(entries) => entries
+                .next()
+                .map(|(k, v)| (Some(k.as_str()), Node::Value(v))),
         }
-        map.end()
+    }
+
+    /// What closes it.
+    fn close(&self) -> &'static [u8] {
+        match self {
+            Rest::Book(_) | Rest::Object(_) => b"}",
+            Rest::Items(_) | Rest::Array(_) => b"]",
+            Rest::Chapter(..) => b"}}",
+        }
     }
 }
 
-impl serde::Serialize for With<'_, [Item]> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|item| With(item, self.1)))
+impl<W: std::io::Write + ?Sized> Writer<'_, '_, W> {
+    /// Writes `root` and everything in it.
+    fn write(&mut self, root: Node<'_>) -> std::io::Result<()> {
+        let mut stack = Vec::new();
+        self.node(root, &mut stack)?;
+        while let Some(open) = stack.last_mut() {
+            let Some((key, node)) = open.rest.next() else {
+                self.out.write_all(open.rest.close())?;
+                stack.pop();
+                continue;
+            };
+            if !std::mem::replace(&mut open.first, false) {
+                self.out.write_all(b",")?;
+            }
+            if let Some(key) = key {
+                crate::escape::write_str(self.out, key)?;
+                self.out.write_all(b":")?;
+            }
+            self.node(node, &mut stack)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a scalar whole, or opens an array or object and leaves the
+    /// rest of it on `stack`.
+    fn node<'a>(&mut self, node: Node<'a>, stack: &mut Vec<Open<'a>>) -> std::io::Result<()> {
+        let (open, rest): (&[u8], Rest<'a>) = match node {
+            Node::Book(book) => (b"{", Rest::Book(book.fields.iter())),
+            Node::Items(items) => (b"[", Rest::Items(items.iter())),
+            Node::Item(Item::Chapter(ch)) => {
+                let number = self.next_chapter;
+                self.next_chapter += 1;
+                (
+                    br#"{"Chapter":{"#,
+                    Rest::Chapter(ch, number, ch.fields.iter()),
+                )
+            }
+            Node::Item(Item::Value(v)) | Node::Value(v) => match v {
+                Value::Array(values) => (b"[", Rest::Array(values.iter())),
+                Value::Object(entries) => (b"{", Rest::Object(entries.iter())),
+                Value::String(s) => return crate::escape::write_str(self.out, s),
+                Value::Number(n) => {
+                    // serde_json's own number formatting, exactly.
+                    return serde_json::to_writer(&mut *self.out, n).map_err(std::io::Error::other);
+                }
+                Value::Bool(true) => return self.out.write_all(b"true"),
+                Value::Bool(false) => return self.out.write_all(b"false"),
+                Value::Null => return self.out.write_all(b"null"),
+            },
+            // Refused when the book was read.
+            Node::Item(Item::Malformed) => return self.out.write_all(b"null"),
+            Node::Str(s) => return crate::escape::write_str(self.out, s),
+            Node::Content(ch, number) => return self.content(ch, number),
+        };
+        self.out.write_all(open)?;
+        stack.push(Open { rest, first: true });
+        Ok(())
+    }
+
+    /// Writes a chapter's text as a JSON string: from the content writer,
+    /// escaped piece by piece as it comes, or from the book.
+    fn content(&mut self, ch: &Chapter, number: usize) -> std::io::Result<()> {
+        let Some(content) = self.content else {
+            return crate::escape::write_str(self.out, &ch.content);
+        };
+        self.out.write_all(b"\"")?;
+        let mut escaper = crate::escape::Escaper::new(&mut *self.out);
+        if content(number, &mut escaper).is_err() {
+            return Err(escaper.into_error().unwrap_or_else(|| {
+                std::io::Error::other(format!("chapter {number}'s text could not be written"))
+            }));
+        }
+        self.out.write_all(b"\"")
     }
 }
 
-impl serde::Serialize for With<'_, Item> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        match self.0 {
-            Item::Chapter(ch) => {
-                let mut map = s.serialize_map(Some(1))?;
-                map.serialize_entry("Chapter", &With(ch, self.1))?;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The serde_json path the book was written with before [`Writer`]: the
+    /// reference the writer must match byte for byte.
+    mod serde_reference {
+        use super::super::*;
+
+        pub fn write(request: &Request, content: Option<&ContentWriter<'_>>) -> Vec<u8> {
+            let out = Out {
+                next_chapter: std::cell::Cell::new(0),
+                content,
+            };
+            let mut bytes = Vec::new();
+            let mut ser = serde_json::Serializer::new(&mut bytes);
+            serde::Serialize::serialize(
+                &With(&request.book, &out),
+                serde_stacker::Serializer::new(&mut ser),
+            )
+            .unwrap();
+            bytes
+        }
+
+        pub fn write_value(value: &Value) -> Vec<u8> {
+            let mut bytes = Vec::new();
+            let mut ser = serde_json::Serializer::new(&mut bytes);
+            serde::Serialize::serialize(value, serde_stacker::Serializer::new(&mut ser)).unwrap();
+            bytes
+        }
+
+        struct Out<'a> {
+            next_chapter: std::cell::Cell<usize>,
+            content: Option<&'a ContentWriter<'a>>,
+        }
+
+        struct With<'a, T: ?Sized>(&'a T, &'a Out<'a>);
+
+        impl serde::Serialize for With<'_, Book> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = s.serialize_map(Some(self.0.fields.len()))?;
+                for (key, field) in &self.0.fields {
+                    match field {
+                        BookField::Items(items) => {
+                            map.serialize_entry(key, &With(items.as_slice(), self.1))?
+                        }
+                        BookField::Value(v) => map.serialize_entry(key, v)?,
+                    }
+                }
                 map.end()
             }
-            Item::Value(v) => v.serialize(s),
-            // Refused when the book was read.
-            Item::Malformed => s.serialize_unit(),
         }
-    }
-}
 
-impl serde::Serialize for With<'_, Chapter> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (ch, out) = (self.0, self.1);
-        // Numbered as it opens, as `take_chapters` numbers them.
-        let number = out.next_chapter.get();
-        out.next_chapter.set(number + 1);
-        let mut map = s.serialize_map(Some(ch.fields.len()))?;
-        for field in &ch.fields {
-            match field {
-                Field::Name => map.serialize_entry("name", &ch.name)?,
-                Field::Content => match out.content {
-                    Some(content) => {
-                        map.serialize_entry("content", &Text(&|f| content(number, f)))?
-                    }
-                    None => map.serialize_entry("content", &ch.content)?,
-                },
-                Field::SubItems => {
-                    map.serialize_entry("sub_items", &With(ch.sub_items.as_slice(), out))?
-                }
-                Field::Other(key, v) => map.serialize_entry(key, v)?,
+        impl serde::Serialize for With<'_, [Item]> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(|item| With(item, self.1)))
             }
         }
-        map.end()
+
+        impl serde::Serialize for With<'_, Item> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                match self.0 {
+                    Item::Chapter(ch) => {
+                        let mut map = s.serialize_map(Some(1))?;
+                        map.serialize_entry("Chapter", &With(ch, self.1))?;
+                        map.end()
+                    }
+                    Item::Value(v) => v.serialize(s),
+                    Item::Malformed => s.serialize_unit(),
+                }
+            }
+        }
+
+        impl serde::Serialize for With<'_, Chapter> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let (ch, out) = (self.0, self.1);
+                let number = out.next_chapter.get();
+                out.next_chapter.set(number + 1);
+                let mut map = s.serialize_map(Some(ch.fields.len()))?;
+                for field in &ch.fields {
+                    match field {
+                        Field::Name => map.serialize_entry("name", &ch.name)?,
+                        Field::Content => match out.content {
+                            Some(content) => {
+                                map.serialize_entry("content", &Text(&|f| content(number, f)))?
+                            }
+                            None => map.serialize_entry("content", &ch.content)?,
+                        },
+                        Field::SubItems => {
+                            map.serialize_entry("sub_items", &With(ch.sub_items.as_slice(), out))?
+                        }
+                        Field::Other(key, v) => map.serialize_entry(key, v)?,
+                    }
+                }
+                map.end()
+            }
+        }
+
+        struct Text<'a>(&'a dyn Fn(&mut dyn std::fmt::Write) -> std::fmt::Result);
+
+        impl serde::Serialize for Text<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl std::fmt::Display for Text<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                (self.0)(f)
+            }
+        }
     }
-}
 
-/// A JSON string written piece by piece.
-struct Text<'a>(&'a dyn Fn(&mut dyn std::fmt::Write) -> std::fmt::Result);
+    const CONTEXT: &str =
+        r#"{"root":"/b","config":{"book":{}},"renderer":"html","mdbook_version":"0.5.4"}"#;
 
-impl serde::Serialize for Text<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+    fn request(book: &str) -> Request {
+        parse(format!("[{CONTEXT},{book}]").as_bytes()).expect("a valid request")
     }
-}
 
-impl std::fmt::Display for Text<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        (self.0)(f)
+    fn written(request: &Request) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_book(request, &mut out).unwrap();
+        out
+    }
+
+    /// A content writer that hands each text over in awkward pieces (cut
+    /// inside escapes' neighbourhoods) with the chapter's number spliced in.
+    fn pieces(
+        texts: &[String],
+    ) -> impl Fn(usize, &mut dyn std::fmt::Write) -> std::fmt::Result + '_ {
+        move |n, out| {
+            let text = &texts[n];
+            let mid = (0..=text.len() / 2)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap();
+            out.write_str(&text[..mid])?;
+            write!(out, "<{n}\"\\\n>")?;
+            out.write_str("")?;
+            out.write_str(&text[mid..])
+        }
+    }
+
+    /// Both writers, with and without a content writer, agree.
+    fn assert_same_as_serde(request: &Request) {
+        let want = serde_reference::write(request, None);
+        let got = written(request);
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want)
+        );
+        let mut texts = Vec::new();
+        // Chapter texts in book order, as `take_chapters` numbers them.
+        let mut stack = vec![request
+            .book
+            .items(request.shape.key())
+            .unwrap_or_default()
+            .iter()];
+        while let Some(top) = stack.last_mut() {
+            match top.next() {
+                Some(Item::Chapter(ch)) => {
+                    texts.push(format!("{}{}", ch.content, ch.name));
+                    stack.push(ch.sub_items.iter());
+                }
+                Some(_) => {}
+                None => {
+                    stack.pop();
+                }
+            }
+        }
+        let content = pieces(&texts);
+        let want = serde_reference::write(request, Some(&content));
+        let mut got = Vec::new();
+        write_book_with(request, &mut got, &content).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want)
+        );
+    }
+
+    #[test]
+    fn an_04_book_is_written_as_serde_json_writes_it() {
+        let book = r#"{"sections":[
+            {"Chapter":{"name":"One \"quoted\"","content":"\u0000\u001f\u007f é😀 \\ \/\n\t\r\b\f","number":[1],
+                "sub_items":[
+                    {"Chapter":{"name":"Deeper","content":"x","number":[1,1],"sub_items":[],"path":"a/b.md",
+                        "source_path":"a/b.md","parent_names":["One \"quoted\""]}},
+                    "Separator",
+                    {"Chapter":{"content":"content first","name":"n","sub_items":[{"PartTitle":"p"}],"path":null}}
+                ],"path":"one.md","source_path":"one.md","parent_names":[]}},
+            "Separator",
+            {"PartTitle":"Part \u0001"},
+            {"Chapter":{"name":"Draft","content":"","number":null,"sub_items":[],"path":null,"source_path":null,"parent_names":[]}}
+        ],"__non_exhaustive":null}"#;
+        let request = request(book);
+        assert_eq!(request.shape, Shape::Sections);
+        assert_same_as_serde(&request);
+    }
+
+    #[test]
+    fn an_05_book_with_unknown_fields_is_written_as_serde_json_writes_it() {
+        let book = r#"{"future":{"z":1,"a":[true,false,null,-0.0,1.5e300,-7,18446744073709551615,"s\u0002"]},
+            "items":[
+                {"Chapter":{"name":"A","content":"a\n","number":[1],"sub_items":[
+                    {"Chapter":{"name":"B","content":"b","sub_items":[],"we\"ird\nkey":{"nested":[[[{}]],[]]},"number":[1,2]}}
+                ],"path":"a.md","source_path":"a.md","parent_names":[],"extra":3.25,"content":"twice"}},
+                {"NewKind":{"x":"y"}},
+                "Separator"
+            ],
+            "after":"é"}"#;
+        let request = request(book);
+        assert_eq!(request.shape, Shape::Items);
+        assert_same_as_serde(&request);
+    }
+
+    #[test]
+    fn a_thousand_deep_book_is_written_as_serde_json_writes_it() {
+        let depth = 1_000;
+        let mut book = String::from(r#"{"items":["#);
+        for d in 0..depth {
+            book.push_str(&format!(
+                r#"{{"Chapter":{{"name":"c{d}","content":"t\"{d}","number":[{d}],"deep":{},"sub_items":["#,
+                "[".repeat(d % 50 + 1) + &"]".repeat(d % 50 + 1)
+            ));
+        }
+        book.push_str(&"]}}".repeat(depth));
+        book.push_str("]}");
+        let request = request(&book);
+        assert_same_as_serde(&request);
+    }
+
+    #[test]
+    fn a_deep_value_is_written_as_serde_json_writes_it() {
+        let depth = 5_000;
+        let json = format!("{}{}", r#"{"a":["#.repeat(depth), "]}".repeat(depth));
+        let mut de = serde_json::Deserializer::from_str(&json);
+        de.disable_recursion_limit();
+        let value: Value =
+            serde::Deserialize::deserialize(serde_stacker::Deserializer::new(&mut de)).unwrap();
+        let mut got = Vec::new();
+        write_value(&value, &mut got).unwrap();
+        assert_eq!(got, serde_reference::write_value(&value));
+        assert_eq!(got, json.as_bytes());
+        dismantle(value);
+    }
+
+    /// A JSON value for a chapter's unknown field: shallow, no floats (which
+    /// serde_json does not always read back to the same number).
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<String>().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec((any::<String>(), inner), 0..4)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A chapter: name, content, an extra field, and how many of the
+    /// chapters after it are its sub-items.
+    fn chapter() -> impl Strategy<Value = (String, String, Value, usize)> {
+        (any::<String>(), any::<String>(), value(), 0usize..3)
+    }
+
+    /// Builds book items from a flat list, each chapter taking the next
+    /// `n` chapters (as far as they go) as its sub-items, with separators.
+    fn items(
+        chapters: &mut std::slice::Iter<'_, (String, String, Value, usize)>,
+        up_to: usize,
+    ) -> Vec<Value> {
+        let mut out = Vec::new();
+        for i in 0..up_to {
+            let Some((name, content, extra, subs)) = chapters.next() else {
+                break;
+            };
+            let sub_items = items(chapters, *subs);
+            out.push(serde_json::json!({"Chapter": {
+                "name": name, "content": content, "number": [i], "sub_items": sub_items,
+                "path": format!("{name}.md"), "extra": extra,
+            }}));
+            if i % 3 == 2 {
+                out.push(Value::from("Separator"));
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn any_book_is_written_as_serde_json_writes_it(
+            chapters in proptest::collection::vec(chapter(), 0..12),
+            sections in any::<bool>(),
+        ) {
+            let items = items(&mut chapters.iter(), usize::MAX);
+            let book = if sections {
+                serde_json::json!({"sections": items, "__non_exhaustive": null})
+            } else {
+                serde_json::json!({"items": items})
+            };
+            let text = serde_json::to_string(&book).unwrap();
+            let request = request(&text);
+            assert_same_as_serde(&request);
+            // Nothing changed: the book comes back as it went in.
+            prop_assert_eq!(String::from_utf8(written(&request)).unwrap(), text);
+        }
     }
 }
