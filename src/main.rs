@@ -90,8 +90,7 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     if plan.has_errors() {
         return Ok(ExitCode::FAILURE);
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, book_output());
     // Each chapter's new text is escaped into the output as it is spliced,
     // never made as a string of its own.
     let content = |n: usize, f: &mut dyn std::fmt::Write| plan.write_chapter(n, &chapters, f);
@@ -103,4 +102,19 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     // small pieces) would take a noticeable while.
     std::mem::forget((request, chapters, plan));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the book goes: stdout, past std's line buffering where we can. The
+/// book is one long line, yet std's stdout looks for a newline in every
+/// write, reading the whole book once more; a duplicate of its descriptor
+/// (the same pipe) takes the writes as they are.
+fn book_output() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout().lock())
 }
