@@ -30,40 +30,37 @@ pub fn write_contents<W: io::Write + ?Sized>(out: &mut W, s: &str) -> io::Result
 
 /// The index of the first byte at or after `from` that needs an escape.
 fn find_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    let rest = &bytes[from..];
-    let mut words = rest.chunks_exact(8);
-    let mut at = from;
-    for word in &mut words {
-        let mask = escape_mask(u64::from_le_bytes(word.try_into().unwrap()));
+    let (words, tail) = bytes[from..].as_chunks::<8>();
+    for (i, word) in words.iter().enumerate() {
+        let mask = escape_mask(u64::from_le_bytes(*word));
         if mask != 0 {
             // Little-endian: the lowest flagged byte comes first.
-            return Some(at + (mask.trailing_zeros() / 8) as usize);
+            return Some(from + 8 * i + (mask.trailing_zeros() / 8) as usize);
         }
-        at += 8;
     }
-    let tail = words.remainder();
+    let at = from + 8 * words.len();
     tail.iter().position(|&b| needs_escape(b)).map(|i| at + i)
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = u64::MAX / 0xff;
+const HIGHS: u64 = ONES * 0x80;
 
 /// The high bit of each byte of `w` that needs an escape is set. Bytes above
 /// the first flagged one may be flagged wrongly (a borrow runs upward), but
 /// the lowest flag is always right, which is all [`find_escape`] reads.
 fn escape_mask(w: u64) -> u64 {
-    // A byte below 0x20: subtracting 0x20 borrows into its high bit, which
-    // `!w` keeps only for bytes below 0x80.
-    let control = w.wrapping_sub(ONES * 0x20) & !w;
-    let quote = zero_bytes(w ^ (ONES * u64::from(b'"')));
-    let backslash = zero_bytes(w ^ (ONES * u64::from(b'\\')));
-    (control | quote | backslash) & HIGHS
+    // Flipping bit 1 turns `"` (0x22) into 0x20 and keeps control bytes
+    // below 0x20, so one test for bytes below 0x21 finds both.
+    let low = below(w ^ (ONES * 0x02), 0x21);
+    let backslash = below(w ^ (ONES * u64::from(b'\\')), 1);
+    (low | backslash) & HIGHS
 }
 
-/// The classic has-zero-byte test: flags each zero byte (exactly up to the
-/// first one).
-fn zero_bytes(v: u64) -> u64 {
-    v.wrapping_sub(ONES) & !v
+/// The classic has-less-than test: flags (in its high bit, where `!v` keeps
+/// it only for bytes below 0x80) each byte of `v` below `n` (`n` <= 0x80),
+/// exactly up to the first one: subtracting `n` borrows into its high bit.
+fn below(v: u64, n: u64) -> u64 {
+    v.wrapping_sub(ONES * n) & !v
 }
 
 fn needs_escape(b: u8) -> bool {
@@ -137,6 +134,7 @@ mod tests {
 
     #[test]
     fn every_byte_below_0x80_escapes_as_serde_json_does() {
+        // Alone (the byte-by-byte tail) and at every place of three words.
         for b in 0u8..0x80 {
             let s = (b as char).to_string();
             assert_eq!(
@@ -144,6 +142,11 @@ mod tests {
                 serde_json::to_string(&s).unwrap(),
                 "byte {b:#x}"
             );
+            for at in 0..24 {
+                let mut s = "a".repeat(24);
+                s.replace_range(at..at + 1, &(b as char).to_string());
+                assert_eq!(escaped(&s), serde_json::to_string(&s).unwrap(), "{s:?}");
+            }
         }
     }
 
