@@ -233,6 +233,7 @@ impl AnchorMaker {
     /// references set the numbers that a reference inside a heading shows, and
     /// on 0.4 raw HTML headings (`<h2>…</h2>` in `Html`/`InlineHtml`, even in
     /// comments) take ids from the counter.
+    #[inline]
     pub fn observe(&mut self, event: &Event<'_>) {
         let in_image = self.image_depth > 0;
         match event {
@@ -548,10 +549,16 @@ impl AnchorMaker {
 fn id_from_text_v05(text: &str) -> String {
     let text = text.trim();
     if text.is_ascii() {
-        // ASCII lowercasing keeps letters letters: filtering first is the same,
-        // and needs no lowercased copy.
-        let mut id = keep_id_chars(text);
-        id.make_ascii_lowercase();
+        // ASCII lowercasing keeps letters letters: filtering and lowercasing
+        // in one pass over the bytes is the same, with no lowercased copy.
+        let mut id = String::with_capacity(text.len());
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+                id.push(char::from(b.to_ascii_lowercase()));
+            } else if char::from(b).is_whitespace() {
+                id.push('-');
+            }
+        }
         return id;
     }
     keep_id_chars(&text.to_lowercase())
