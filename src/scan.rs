@@ -164,8 +164,9 @@ impl Scan {
     }
 }
 
-/// A heading being read: its start tag, span and inline events so far.
-type OpenHeading<'a> = (Tag<'a>, Range<usize>, Vec<Event<'a>>);
+/// A heading being read: its start tag and span (its inline events go to
+/// the scan's one reused buffer).
+type OpenHeading<'a> = (Tag<'a>, Range<usize>);
 
 /// Scans one chapter. A chapter of 4 GiB or more (offsets are kept in `u32`)
 /// is left alone: it scans as empty, so nothing in it is read or changed.
@@ -180,9 +181,12 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
     let mut protected: Vec<Range<usize>> = Vec::new();
 
     let mut depth = 0usize;
-    // Inline events of the heading or definition term being read.
+    // The heading or definition term being read, and its inline events: one
+    // buffer for all of them (they never nest), so a chapter's headings cost
+    // no allocations of their own.
     let mut heading: Option<OpenHeading> = None;
-    let mut term: Option<Vec<Event>> = None;
+    let mut term = false;
+    let mut inline: Vec<Event> = Vec::new();
     // The table being read, its current row, cell and link.
     let mut table: Option<(Range<usize>, Vec<Row>)> = None;
     let mut row: Option<Row> = None;
@@ -194,13 +198,13 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
     for (event, range) in events.by_ref() {
         outline.event(text, &event, &range);
         let mut inside = false;
-        if let Some((_, _, inline)) = heading.as_mut() {
+        if heading.is_some() {
             if !matches!(event, Event::End(TagEnd::Heading(_))) {
                 inline.push(event.clone());
             }
             inside = true;
         }
-        if let Some(inline) = term.as_mut() {
+        if term {
             if !matches!(event, Event::End(TagEnd::DefinitionListTitle)) {
                 inline.push(event.clone());
             }
@@ -233,9 +237,13 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
                 depth += 1;
                 match tag {
                     Tag::Heading { .. } => {
-                        heading = Some((tag.clone(), range.clone(), Vec::new()));
+                        heading = Some((tag.clone(), range.clone()));
+                        inline.clear();
                     }
-                    Tag::DefinitionListTitle => term = Some(Vec::new()),
+                    Tag::DefinitionListTitle => {
+                        term = true;
+                        inline.clear();
+                    }
                     Tag::CodeBlock(_) => protected.push(range.clone()),
                     Tag::HtmlBlock => html_block = Some(range.start),
                     Tag::Table(_) => table = Some((range.clone(), Vec::new())),
@@ -279,7 +287,7 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
                 depth = depth.saturating_sub(1);
                 match tag_end {
                     TagEnd::Heading(_) => {
-                        if let Some((start, span, inline)) = heading.take() {
+                        if let Some((start, span)) = heading.take() {
                             let id = anchors.heading_tag(&start, &inline);
                             let level = match &start {
                                 Tag::Heading { level, .. } => *level as u8,
@@ -298,7 +306,7 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
                         }
                     }
                     TagEnd::DefinitionListTitle => {
-                        if let Some(inline) = term.take() {
+                        if std::mem::take(&mut term) {
                             if let Some(id) = anchors.definition_term(&inline) {
                                 out.term_ids.push(id);
                             }
@@ -378,7 +386,15 @@ pub fn plain_text(inline: &[Event]) -> String {
             _ => {}
         }
     }
-    s.trim().to_string()
+    trim_in_place(s)
+}
+
+/// `s.trim()`, keeping `s`'s own allocation.
+fn trim_in_place(mut s: String) -> String {
+    s.truncate(s.trim_end().len());
+    let blanks = s.len() - s.trim_start().len();
+    s.drain(..blanks);
+    s
 }
 
 /// A table cell's range without the pipes and padding around it.
