@@ -306,10 +306,10 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
                         }
                     }
                     TagEnd::DefinitionListTitle => {
-                        if std::mem::take(&mut term) {
-                            if let Some(id) = anchors.definition_term(&inline) {
-                                out.term_ids.push(id);
-                            }
+                        // Always the end of the term `inline` holds.
+                        term = false;
+                        if let Some(id) = anchors.definition_term(&inline) {
+                            out.term_ids.push(id);
                         }
                     }
                     TagEnd::HtmlBlock => {
