@@ -3,7 +3,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use mdbook_vision::{diag, wire, Preprocessed};
+use mdbook_vision::{diag, Preprocessed};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -91,10 +91,7 @@ fn preprocess() -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     let mut out = std::io::BufWriter::with_capacity(1 << 16, book_output());
-    // Each chapter's new text is escaped into the output as it is spliced,
-    // never made as a string of its own.
-    let content = |n: usize, f: &mut dyn std::fmt::Write| plan.write_chapter(n, &chapters, f);
-    wire::write_book_with(&request, &mut out, &content)
+    plan.write_book(&request, &chapters, &mut out)
         .context("could not write the book to stdout")?;
     out.flush().context("could not write the book to stdout")?;
     // The process ends here: the system takes the book's memory back at once,

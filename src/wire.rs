@@ -1019,8 +1019,8 @@ pub fn write_book<W: std::io::Write>(request: &Request, writer: W) -> std::io::R
 }
 
 /// [`write_book`], with each chapter's text written by `content(n, out)`
-/// instead (`n` its number in book order, as [`take_chapters`] lists them):
-/// a text made of pieces is escaped straight into the output.
+/// instead (`n` its number in book order, as [`take_chapters`] lists them,
+/// asked for in that order), already escaped: see [`ContentWriter`].
 pub fn write_book_with<W: std::io::Write>(
     request: &Request,
     writer: W,
@@ -1029,8 +1029,10 @@ pub fn write_book_with<W: std::io::Write>(
     write(request, writer, Some(content))
 }
 
-/// Writes chapter `n`'s text to `out`.
-pub type ContentWriter<'a> = dyn Fn(usize, &mut dyn std::fmt::Write) -> std::fmt::Result + 'a;
+/// Writes chapter `n`'s text to `out` escaped for the inside of a JSON
+/// string (the quotes are written around it), e.g. through an
+/// [`Escaper`](crate::escape::Escaper), or as bytes escaped beforehand.
+pub type ContentWriter<'a> = dyn Fn(usize, &mut dyn std::io::Write) -> std::io::Result<()> + 'a;
 
 fn write<W: std::io::Write>(
     request: &Request,
@@ -1132,7 +1134,7 @@ impl<'a> Rest<'a> {
     }
 }
 
-impl<W: std::io::Write + ?Sized> Writer<'_, '_, W> {
+impl<W: std::io::Write> Writer<'_, '_, W> {
     /// Writes `root` and everything in it.
     fn write(&mut self, root: Node<'_>) -> std::io::Result<()> {
         let mut stack = Vec::new();
@@ -1192,18 +1194,13 @@ impl<W: std::io::Write + ?Sized> Writer<'_, '_, W> {
     }
 
     /// Writes a chapter's text as a JSON string: from the content writer,
-    /// escaped piece by piece as it comes, or from the book.
+    /// escaped as it comes, or from the book.
     fn content(&mut self, ch: &Chapter, number: usize) -> std::io::Result<()> {
         let Some(content) = self.content else {
             return crate::escape::write_str(self.out, &ch.content);
         };
         self.out.write_all(b"\"")?;
-        let mut escaper = crate::escape::Escaper::new(&mut *self.out);
-        if content(number, &mut escaper).is_err() {
-            return Err(escaper.into_error().unwrap_or_else(|| {
-                std::io::Error::other(format!("chapter {number}'s text could not be written"))
-            }));
-        }
+        content(number, &mut *self.out)?;
         self.out.write_all(b"\"")
     }
 }
@@ -1218,7 +1215,10 @@ mod tests {
     mod serde_reference {
         use super::super::*;
 
-        pub fn write(request: &Request, content: Option<&ContentWriter<'_>>) -> Vec<u8> {
+        /// Writes chapter `n`'s text, unescaped, piece by piece.
+        pub type TextWriter<'a> = dyn Fn(usize, &mut dyn std::fmt::Write) -> std::fmt::Result + 'a;
+
+        pub fn write(request: &Request, content: Option<&TextWriter<'_>>) -> Vec<u8> {
             let out = Out {
                 next_chapter: std::cell::Cell::new(0),
                 content,
@@ -1242,7 +1242,7 @@ mod tests {
 
         struct Out<'a> {
             next_chapter: std::cell::Cell<usize>,
-            content: Option<&'a ContentWriter<'a>>,
+            content: Option<&'a TextWriter<'a>>,
         }
 
         struct With<'a, T: ?Sized>(&'a T, &'a Out<'a>);
@@ -1386,7 +1386,11 @@ mod tests {
         let content = pieces(&texts);
         let want = serde_reference::write(request, Some(&content));
         let mut got = Vec::new();
-        write_book_with(request, &mut got, &content).unwrap();
+        let escaped = |n: usize, out: &mut dyn std::io::Write| {
+            let mut escaper = crate::escape::Escaper::new(out);
+            content(n, &mut escaper).map_err(|_| escaper.into_error().unwrap())
+        };
+        write_book_with(request, &mut got, &escaped).unwrap();
         assert_eq!(
             String::from_utf8_lossy(&got),
             String::from_utf8_lossy(&want)

@@ -201,3 +201,110 @@ fn a_chapter_item_with_other_keys_is_refused() {
         "mdbook-vision: error: could not read the book from mdBook: the input is not what mdBook sends: book item 1: a `Chapter` item has other keys beside `Chapter`\n"
     );
 }
+
+/// A book of `n` chapters (a story and a character in turn, every fifth with
+/// a sub-chapter), as mdBook 0.5 sends it.
+fn many_chapter_book(n: usize) -> String {
+    let mut items = Vec::new();
+    for i in 0..n {
+        let text = if i % 2 == 0 { STORY } else { CHARACTER };
+        let content = format!(r#""content": "{text}\n\nChapter {i} \"quoted\" \\ tab\t.\n", "#);
+        let sub = if i % 5 == 0 {
+            format!(
+                r##"{{"Chapter": {{"name": "Sub {i}", "content": "# Sub {i}\n", "number": null, "sub_items": [],
+                    "path": "sub{i}.md", "source_path": "sub{i}.md", "parent_names": ["C{i}"]}}}}"##
+            )
+        } else {
+            String::new()
+        };
+        items.push(format!(
+            r#"{{"Chapter": {{"name": "C{i}", {content}"number": null, "sub_items": [{sub}],
+                "path": "c{i}.md", "source_path": "c{i}.md", "parent_names": []}}}}"#
+        ));
+    }
+    format!(
+        r#"[{}, {{"items": [{}], "__non_exhaustive": null}}]"#,
+        context("0.5.4"),
+        items.join(",")
+    )
+}
+
+/// The book as the plan's texts, applied and put back, serialise it.
+fn applied_book(input: &str) -> Vec<u8> {
+    let mdbook_vision::Preprocessed {
+        mut request,
+        chapters,
+        plan,
+    } = mdbook_vision::preprocess(input.as_bytes(), &mut |_| {}).unwrap();
+    let texts: Vec<String> = plan.apply(chapters).collect();
+    mdbook_vision::wire::put_chapters(&mut request, texts);
+    let mut out = Vec::new();
+    mdbook_vision::wire::write_book(&request, &mut out).unwrap();
+    out
+}
+
+#[test]
+fn texts_escaped_ahead_on_other_threads_come_out_in_book_order() {
+    // Enough chapters for many runs of escaped texts, and too few for one.
+    for n in [3, 40, 333] {
+        let input = many_chapter_book(n);
+        let mdbook_vision::Preprocessed {
+            request,
+            chapters,
+            plan,
+        } = mdbook_vision::preprocess(input.as_bytes(), &mut |_| {}).unwrap();
+        assert!(
+            plan.edits.iter().any(|e| !e.is_empty()),
+            "some text changes"
+        );
+        let mut written = Vec::new();
+        plan.write_book(&request, &chapters, &mut written).unwrap();
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            String::from_utf8(applied_book(&input)).unwrap(),
+            "{n} chapters"
+        );
+    }
+}
+
+/// Output that takes `left` bytes, then fails.
+struct FailingAfter {
+    left: usize,
+}
+
+impl Write for FailingAfter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "reader went away",
+            ));
+        }
+        let n = buf.len().min(self.left);
+        self.left -= n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn output_that_fails_stops_the_writing_with_its_error() {
+    let input = many_chapter_book(500);
+    let mdbook_vision::Preprocessed {
+        request,
+        chapters,
+        plan,
+    } = mdbook_vision::preprocess(input.as_bytes(), &mut |_| {}).unwrap();
+    for left in [0, 1, 5_000, 100_000] {
+        let err = plan
+            .write_book(&request, &chapters, &mut FailingAfter { left })
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "after {left} bytes"
+        );
+    }
+}

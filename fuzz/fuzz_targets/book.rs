@@ -23,8 +23,8 @@ fn run(bytes: &[u8]) -> Option<(Vec<u8>, Vec<bool>)> {
     }
     // The binary's way: each text spliced straight into the output.
     let mut streamed = Vec::new();
-    let content = |n: usize, f: &mut dyn std::fmt::Write| plan.write_chapter(n, &chapters, f);
-    wire::write_book_with(&request, &mut streamed, &content).expect("serialising cannot fail");
+    plan.write_book(&request, &chapters, &mut streamed)
+        .expect("serialising cannot fail");
     let before: Vec<String> = chapters.iter().map(|c| c.content.clone()).collect();
     let after: Vec<String> = plan.apply(chapters).collect();
     let changed = before.iter().zip(&after).map(|(b, a)| b != a).collect();
