@@ -7,7 +7,9 @@ use crate::index::EntryId;
 use crate::model::Kind;
 use crate::render::{link, link_to, table, Edit};
 use crate::scan::{BlockKind, Scan};
-use crate::text::{escape_cell, is_faq_title, title_key, title_key_upto};
+use crate::text::{
+    escape_cell, is_faq_title, title_key, title_key_chars, title_key_is, title_key_starts_with,
+};
 use crate::Analysis;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -320,8 +322,6 @@ fn typo_of(patterns: &[Vec<String>], keys: &[String], used: &[bool]) -> Option<u
 struct Placeholders<'c> {
     /// As written, its key, and whether the key is a prefix (`…` at the end).
     keys: Vec<(&'c str, String, bool)>,
-    /// The longest key: an answer's key is read no further than this.
-    longest: usize,
 }
 
 impl<'c> Placeholders<'c> {
@@ -339,24 +339,23 @@ impl<'c> Placeholders<'c> {
                 }
             })
             .collect();
-        let longest = keys.iter().map(|(_, k, _)| k.len()).max().unwrap_or(0);
-        Placeholders { keys, longest }
+        Placeholders { keys }
     }
 
     /// `Some(placeholder)` when an answer is empty (`None`) or only placeholders.
     fn unanswered(&self, answer: &[Cow<str>]) -> Option<Option<String>> {
         let mut found = None;
         for run in answer {
-            let key = title_key_upto(run, self.longest);
-            if key.is_empty() {
+            // The run's key is compared as it is made: most differ at once.
+            if title_key_chars(run).next().is_none() {
                 continue;
             }
             let (written, _, _) = self.keys.iter().find(|(_, p, prefix)| {
                 // A trailing `…` or `...` means "starts with".
                 if *prefix {
-                    !p.is_empty() && key.starts_with(p.as_str())
+                    !p.is_empty() && title_key_starts_with(run, p)
                 } else {
-                    key == *p
+                    title_key_is(run, p)
                 }
             })?;
             found.get_or_insert_with(|| written.to_string());

@@ -19,6 +19,11 @@ pub fn is_emoji_like(c: char) -> bool {
 
 /// Whether a heading opens a Frequently Asked Questions section.
 pub fn is_faq_title(text: &str) -> bool {
+    // Every such key holds a `q`, and only an ASCII `q` or `Q` lowercases to
+    // one: most headings are told apart without making their key.
+    if !text.bytes().any(|b| b == b'q' || b == b'Q') {
+        return false;
+    }
     let key = title_key(text);
     key.contains("frequently asked questions") || key == "faq" || key == "faqs"
 }
@@ -26,42 +31,102 @@ pub fn is_faq_title(text: &str) -> bool {
 /// The comparison key for titles and questions: lowercase, without emoji,
 /// punctuation or markup, curly quotes folded, whitespace collapsed.
 pub fn title_key(s: &str) -> String {
-    title_key_upto(s, usize::MAX)
+    let mut out = String::with_capacity(s.len());
+    out.extend(title_key_chars(s));
+    out
 }
 
-/// [`title_key`], but only its first `limit` bytes or a little more: enough
-/// to compare it with keys no longer than `limit`, without reading all of a
-/// long text.
-pub fn title_key_upto(s: &str, limit: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(limit.saturating_add(8)));
-    let mut pending_space = false;
-    for c in s.chars() {
-        if out.len() > limit {
-            break;
+/// Whether two texts have the same [`title_key`], without making either key.
+pub fn title_key_eq(a: &str, b: &str) -> bool {
+    title_key_chars(a).eq(title_key_chars(b))
+}
+
+/// Whether the [`title_key`] of `s` is `key`, without making it.
+pub fn title_key_is(s: &str, key: &str) -> bool {
+    title_key_chars(s).eq(key.chars())
+}
+
+/// Whether the [`title_key`] of `s` starts with `prefix`, reading no more
+/// of `s` than that takes.
+pub fn title_key_starts_with(s: &str, prefix: &str) -> bool {
+    let mut key = title_key_chars(s);
+    prefix.chars().all(|p| key.next() == Some(p))
+}
+
+/// The characters of [`title_key`], made one at a time as they are read.
+pub fn title_key_chars(s: &str) -> TitleKeyChars<'_> {
+    TitleKeyChars {
+        rest: s.chars(),
+        queued: Queued::None,
+        pending_space: false,
+        started: false,
+    }
+}
+
+/// The iterator of [`title_key_chars`].
+#[derive(Clone, Debug)]
+pub struct TitleKeyChars<'a> {
+    rest: std::str::Chars<'a>,
+    /// What follows a separating space already given out.
+    queued: Queued,
+    /// A separator was read since the last character of the key.
+    pending_space: bool,
+    /// The key has a character already (it never starts with a space).
+    started: bool,
+}
+
+/// Characters that are due before the next one of the text is read.
+#[derive(Clone, Debug)]
+enum Queued {
+    None,
+    Ascii(char),
+    /// The rest of a non-ASCII letter's lowercase form (one or more characters).
+    Lower(std::char::ToLowercase),
+}
+
+impl Iterator for TitleKeyChars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        match &mut self.queued {
+            Queued::None => {}
+            Queued::Ascii(c) => {
+                let c = *c;
+                self.queued = Queued::None;
+                return Some(c);
+            }
+            Queued::Lower(lower) => match lower.next() {
+                Some(c) => return Some(c),
+                None => self.queued = Queued::None,
+            },
         }
-        if c.is_ascii_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+        loop {
+            let c = self.rest.next()?;
+            let queued = if c.is_ascii_alphanumeric() {
+                Queued::Ascii(c.to_ascii_lowercase())
+            } else if c.is_ascii() {
+                if c != '\'' {
+                    self.pending_space = true;
+                }
+                continue;
+            } else if c.is_alphanumeric() {
+                Queued::Lower(c.to_lowercase())
+            } else if c == '’' || c == '‘' {
+                // "doesn't" and "doesn’t" and "doesnt" compare equal.
+                continue;
+            } else {
+                self.pending_space = true;
+                continue;
+            };
+            let space = std::mem::take(&mut self.pending_space) && self.started;
+            self.started = true;
+            self.queued = queued;
+            if space {
+                return Some(' ');
             }
-            pending_space = false;
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii() {
-            if c != '\'' {
-                pending_space = true;
-            }
-        } else if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.extend(c.to_lowercase());
-        } else if c == '’' || c == '‘' {
-            // "doesn't" and "doesn’t" and "doesnt" compare equal.
-        } else {
-            pending_space = true;
+            return self.next();
         }
     }
-    out
 }
 
 /// The emoji key for status cells: the text without variation selectors and
@@ -114,25 +179,40 @@ pub fn escape_cell(s: &str) -> String {
 
 /// [`escape_cell`], appending to `out`.
 pub fn push_escaped_cell(out: &mut String, s: &str) {
-    let special = |b: u8| b"|<>&\\`*_[]#~\n\r".contains(&b);
-    if !s.bytes().any(special) {
-        return out.push_str(s);
-    }
-    for c in s.chars() {
-        match c {
-            '|' => out.push_str("&#124;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
+    // Every special byte is ASCII, so the runs between them are whole characters.
+    let mut safe_from = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !CELL_SPECIAL[b as usize] {
+            continue;
+        }
+        out.push_str(&s[safe_from..i]);
+        safe_from = i + 1;
+        match b {
+            b'|' => out.push_str("&#124;"),
+            b'<' => out.push_str("&lt;"),
+            b'>' => out.push_str("&gt;"),
+            b'&' => out.push_str("&amp;"),
+            b'\n' | b'\r' => out.push(' '),
+            _ => {
                 out.push('\\');
-                out.push(c);
+                out.push(b as char);
             }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
         }
     }
+    out.push_str(&s[safe_from..]);
 }
+
+/// The bytes [`push_escaped_cell`] replaces, as a table to look them up in.
+const CELL_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"|<>&\\`*_[]#~\n\r";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Escapes a link destination so it stays one destination inside `(...)`.
 pub fn escape_url(s: &str) -> String {
@@ -193,6 +273,104 @@ mod tests {
             Some("draft")
         );
         assert_eq!(did_you_mean("zzzz", ["draft", "review"]), None);
+    }
+
+    /// The first, allocating `title_key`: the iterator must make the same keys.
+    fn reference_title_key(s: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        for c in s.chars() {
+            if c.is_ascii_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c.to_ascii_lowercase());
+            } else if c.is_ascii() {
+                if c != '\'' {
+                    pending_space = true;
+                }
+            } else if c.is_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.extend(c.to_lowercase());
+            } else if c == '’' || c == '‘' {
+            } else {
+                pending_space = true;
+            }
+        }
+        out
+    }
+
+    /// The first `escape_cell`, char by char.
+    fn reference_escape_cell(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '|' => out.push_str("&#124;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\n' | '\r' => out.push(' '),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Text made of what keys and cells treat specially.
+    fn tricky_text() -> impl proptest::strategy::Strategy<Value = String> {
+        "([a-zA-Z0-9 ]|[\\|<>&`*_\\[\\]#~\n\r'’‘.,:?!-]|[éÅİẞǅΣ😱✏️\u{301}\u{FE0F}]|FAQs?|Frequently asked questions){0,12}"
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn title_keys_match_the_reference(s in tricky_text()) {
+            proptest::prop_assert_eq!(title_key(&s), reference_title_key(&s));
+        }
+
+        #[test]
+        fn key_comparisons_match_comparing_keys(a in tricky_text(), b in tricky_text()) {
+            let (ka, kb) = (reference_title_key(&a), reference_title_key(&b));
+            proptest::prop_assert_eq!(title_key_eq(&a, &b), ka == kb);
+            proptest::prop_assert_eq!(title_key_is(&a, &kb), ka == kb);
+            proptest::prop_assert_eq!(title_key_starts_with(&a, &kb), ka.starts_with(&kb));
+            // And the cases random pairs seldom hit: a key and its own prefixes.
+            proptest::prop_assert!(title_key_is(&a, &ka));
+            for (i, _) in ka.char_indices() {
+                proptest::prop_assert!(title_key_starts_with(&a, &ka[..i]));
+                proptest::prop_assert!(!title_key_is(&a, &ka[..i]));
+            }
+        }
+
+        #[test]
+        fn faq_titles_match_their_keys(s in tricky_text()) {
+            let key = reference_title_key(&s);
+            let want = key.contains("frequently asked questions") || key == "faq" || key == "faqs";
+            proptest::prop_assert_eq!(is_faq_title(&s), want);
+        }
+
+        #[test]
+        fn escaped_cells_match_the_reference(s in tricky_text()) {
+            proptest::prop_assert_eq!(escape_cell(&s), reference_escape_cell(&s));
+        }
+    }
+
+    #[test]
+    fn only_ascii_q_lowercases_to_q() {
+        // `is_faq_title` skips texts without an ASCII `q` on this ground.
+        let others = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii() && c.is_alphanumeric());
+        for c in others {
+            assert!(!c.to_lowercase().any(|l| l == 'q'), "{c:?}");
+        }
     }
 
     #[test]
