@@ -5,8 +5,9 @@ use crate::config::Config;
 use crate::directive::{Directive, DirectiveName};
 use crate::model::Kind;
 use crate::scan::{BlockKind, Scan, Table};
-use crate::text::title_key;
+use crate::text::{title_key, title_key_is};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A chapter as the later stages see it.
@@ -80,18 +81,49 @@ pub enum TableShape {
 }
 
 pub fn table_shape(table: &Table) -> Option<TableShape> {
-    let keys = table.header_keys();
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    match keys.as_slice() {
-        ["status", "owner" | "owners"] => Some(TableShape::StatusOwner),
-        ["character", "shiny future" | "shiny futures", "assigned to"] => {
-            Some(TableShape::StatusQuoStory)
-        }
-        ["character", "status quo" | "status quo story" | "status quo stories", "assigned to"] => {
-            Some(TableShape::ShinyFutureStory)
-        }
-        _ => None,
-    }
+    // Each header cell is compared key by key as it is made: no keys are kept.
+    const SHAPES: [(TableShape, &[&[&str]]); 3] = [
+        (
+            TableShape::StatusOwner,
+            &[&["status"], &["owner", "owners"]],
+        ),
+        (
+            TableShape::StatusQuoStory,
+            &[
+                &["character"],
+                &["shiny future", "shiny futures"],
+                &["assigned to"],
+            ],
+        ),
+        (
+            TableShape::ShinyFutureStory,
+            &[
+                &["character"],
+                &["status quo", "status quo story", "status quo stories"],
+                &["assigned to"],
+            ],
+        ),
+    ];
+    let cells = &table.header.cells;
+    SHAPES.iter().find_map(|(shape, columns)| {
+        let fits = cells.len() == columns.len()
+            && cells
+                .iter()
+                .zip(columns.iter())
+                .all(|(cell, keys)| keys.iter().any(|k| title_key_is(&cell.text, k)));
+        fits.then_some(*shape)
+    })
+}
+
+/// [`Table::column`] for names that are keys already (lowercase words):
+/// the header cells are compared with them without making their keys.
+pub fn column_named(table: &Table, names: &[&str]) -> Option<usize> {
+    debug_assert!(names.iter().all(|n| title_key(n) == *n));
+    table
+        .header
+        .cells
+        .iter()
+        .position(|c| names.iter().any(|n| title_key_is(&c.text, n)))
 }
 
 pub type EntryId = usize;
@@ -137,6 +169,9 @@ pub struct Index {
     /// Character name or title key → character entries, in entry order
     /// (built once the kinds are final, so name lookups are not a scan).
     by_character: HashMap<String, Vec<EntryId>>,
+    /// What each chapter's path says ([`Config::kind_for_path`]), matched once
+    /// per chapter: `None` also for a chapter not scanned.
+    path_kinds: Vec<Option<(Kind, bool)>>,
 }
 
 /// Why a reference did not resolve.
@@ -150,7 +185,6 @@ pub enum Unresolved {
 /// Words before a colon that only say which section a title is in.
 fn strip_section_prefix(title: &str) -> Option<&str> {
     let (prefix, rest) = title.split_once(':')?;
-    let key = title_key(prefix);
     let known = [
         "status quo",
         "status quo story",
@@ -164,7 +198,11 @@ fn strip_section_prefix(title: &str) -> Option<&str> {
         "design docs",
         "conversation",
     ];
-    known.contains(&key.as_str()).then_some(rest.trim())
+    // Compared key by key as it is made: links show titles, so this runs per link.
+    known
+        .iter()
+        .any(|k| title_key_is(prefix, k))
+        .then_some(rest.trim())
 }
 
 impl Index {
@@ -182,7 +220,12 @@ impl Index {
             |ci, chapter| {
                 let mut part = Index::default();
                 if let Some(scan) = &chapter.scan {
-                    part.add_chapter(ci, chapter, scan, config);
+                    let path_kind = chapter
+                        .source_path
+                        .as_deref()
+                        .and_then(|p| config.kind_for_path(p));
+                    part.path_kinds.push(path_kind);
+                    part.add_chapter(ci, chapter, scan, path_kind);
                 }
                 let keys = part.title_keys();
                 (part, keys)
@@ -199,6 +242,7 @@ impl Index {
         index.by_path.reserve(chapters.len());
         index.chapter_by_path.reserve(chapters.len());
         index.entry_of_directive.reserve(index.entries.capacity());
+        index.path_kinds.reserve(chapters.len());
         for (ci, (chapter, (part, keys))) in chapters.iter().zip(parts).enumerate() {
             if let Some(path) = &chapter.source_path {
                 index.chapter_by_path.entry(path.clone()).or_insert(ci);
@@ -218,11 +262,13 @@ impl Index {
         index
     }
 
-    fn add_chapter(&mut self, ci: usize, chapter: &ChapterInfo, scan: &Scan, config: &Config) {
-        let path_kind = chapter
-            .source_path
-            .as_deref()
-            .and_then(|p| config.kind_for_path(p));
+    fn add_chapter(
+        &mut self,
+        ci: usize,
+        chapter: &ChapterInfo,
+        scan: &Scan,
+        path_kind: Option<(Kind, bool)>,
+    ) {
         let first_entry = self.entries.len();
         // The entry directives right under a heading: the only ones that describe an entry.
         let mut attached: HashMap<usize, EntryId> = HashMap::default();
@@ -399,6 +445,8 @@ impl Index {
         keys: Vec<(EntryId, String)>,
     ) {
         let offset = self.entries.len();
+        self.path_kinds
+            .push(part.path_kinds.first().copied().flatten());
         self.entries.extend(part.entries);
         self.misplaced.extend(part.misplaced);
         for (id, key) in keys {
@@ -477,6 +525,12 @@ impl Index {
             sources,
         });
         self.entries.len() - 1
+    }
+
+    /// The kind chapter `ci`'s path suggests, and whether it is one entry per
+    /// page ([`Config::kind_for_path`]); `None` for a chapter not scanned.
+    pub fn path_kind(&self, ci: usize) -> Option<(Kind, bool)> {
+        self.path_kinds.get(ci).copied().flatten()
     }
 
     /// Entries on one chapter, in order.
@@ -626,21 +680,25 @@ fn entry_directive_in(scan: &Scan, span: Range<usize>) -> Option<usize> {
 
 /// `./a/../b.html` → `b.md`; `index.html` and `README.md` stay as written.
 pub fn normalize_chapter_path(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
+    // Built in place: `..` cuts the last part off what is written so far.
+    let mut out = String::with_capacity(path.len() + 1);
     for part in path.split('/') {
         match part {
             "" | "." => {}
-            ".." => {
-                parts.pop();
+            ".." => out.truncate(out.rfind('/').unwrap_or(0)),
+            p => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(p);
             }
-            p => parts.push(p),
         }
     }
-    let mut joined = parts.join("/");
-    if let Some(stem) = joined.strip_suffix(".html") {
-        joined = format!("{stem}.md");
+    if out.ends_with(".html") {
+        out.truncate(out.len() - ".html".len());
+        out.push_str(".md");
     }
-    joined
+    out
 }
 
 /// Where a link written in a chapter lands.
@@ -724,10 +782,10 @@ impl Index {
                 .as_deref()
                 .map(chapter_dir)
                 .unwrap_or("");
-            let joined = if let Some(abs) = path.strip_prefix('/') {
-                abs.to_string()
-            } else {
-                format!("{base}{path}")
+            let joined: Cow<str> = match path.strip_prefix('/') {
+                Some(abs) => abs.into(),
+                None if base.is_empty() => path.into(),
+                None => format!("{base}{path}").into(),
             };
             let normalized = normalize_chapter_path(&percent_decode(&joined));
             match self.chapter_at(chapters, &normalized) {
@@ -755,30 +813,37 @@ impl Index {
         let Some(scan) = &chapters[ci].scan else {
             return LinkTarget::Chapter(ci);
         };
-        if !scan.headings.iter().any(|h| h.id == anchor) && !scan.term_ids.contains(&anchor) {
-            let ids: Vec<&str> = scan.headings.iter().map(|h| h.id.as_str()).collect();
-            return LinkTarget::MissingAnchor {
-                chapter: ci,
-                closest: crate::text::closest(&anchor, ids, 1)
-                    .first()
-                    .map(|s| s.to_string()),
-                anchor,
-            };
-        }
+        // A scanned chapter is the first with its path, so the entries on that
+        // path are its own, and their anchors are ids of its headings.
         let path = chapters[ci].source_path.as_deref().unwrap_or("");
-        match self
+        if let Some(&id) = self
             .entries_in(path)
             .iter()
             .find(|&&id| self.entries[id].anchor == anchor)
         {
-            Some(&id) => LinkTarget::Entry(id),
-            None => LinkTarget::Chapter(ci),
+            return LinkTarget::Entry(id);
+        }
+        if scan.headings.iter().any(|h| h.id == anchor)
+            || scan.term_ids.iter().any(|t| *t == anchor)
+        {
+            return LinkTarget::Chapter(ci);
+        }
+        let ids: Vec<&str> = scan.headings.iter().map(|h| h.id.as_str()).collect();
+        LinkTarget::MissingAnchor {
+            chapter: ci,
+            closest: crate::text::closest(&anchor, ids, 1)
+                .first()
+                .map(|s| s.to_string()),
+            anchor: anchor.into_owned(),
         }
     }
 }
 
 /// Decodes `%XX` escapes in a link (invalid ones stay as written).
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return s.into();
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -794,5 +859,109 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).map_or(s.into(), Cow::Owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::MdbookLine;
+    use crate::scan::ParseSettings;
+
+    /// The first `table_shape`, matching the header's keys as strings.
+    fn reference_table_shape(table: &Table) -> Option<TableShape> {
+        let keys = table.header_keys();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        match keys.as_slice() {
+            ["status", "owner" | "owners"] => Some(TableShape::StatusOwner),
+            ["character", "shiny future" | "shiny futures", "assigned to"] => {
+                Some(TableShape::StatusQuoStory)
+            }
+            ["character", "status quo" | "status quo story" | "status quo stories", "assigned to"] => {
+                Some(TableShape::ShinyFutureStory)
+            }
+            _ => None,
+        }
+    }
+
+    const HEADERS: &[&str] = &[
+        "Status",
+        " status ",
+        "**Owner**",
+        "Owners",
+        "Owner(s)",
+        "Character",
+        "Shiny Future",
+        "Shiny futures",
+        "Status quo",
+        "😱 Status Quo Stories",
+        "Status quo story!",
+        "Assigned To",
+        "Assigned",
+        "Meaning",
+        "Emoji",
+        "",
+        "State",
+        "Plan",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn table_shapes_and_columns_match_header_keys(
+            header in proptest::collection::vec(proptest::sample::select(HEADERS), 1..4)
+        ) {
+            let text = format!(
+                "| {} |\n|{}\n| x |\n",
+                header.join(" | "),
+                " --- |".repeat(header.len())
+            );
+            let scan = crate::scan::scan(&text, ParseSettings::new(MdbookLine::V05, false));
+            let table = &scan.tables[0];
+            proptest::prop_assert_eq!(table_shape(table), reference_table_shape(table));
+            for names in [&["owner", "owners"][..], &["status", "state"], &["assigned to"], &[""]] {
+                proptest::prop_assert_eq!(column_named(table, names), table.column(names));
+            }
+        }
+    }
+
+    /// The first `normalize_chapter_path`, joining the parts kept.
+    fn reference_normalize(path: &str) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                p => parts.push(p),
+            }
+        }
+        let mut joined = parts.join("/");
+        if let Some(stem) = joined.strip_suffix(".html") {
+            joined = format!("{stem}.md");
+        }
+        joined
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn paths_normalise_as_before(
+            parts in proptest::collection::vec("(\\.\\.|\\.|a|bé|c\\.html|\\.html|)", 0..6)
+        ) {
+            let path = parts.join("/");
+            proptest::prop_assert_eq!(normalize_chapter_path(&path), reference_normalize(&path));
+        }
+    }
+
+    #[test]
+    fn section_prefixes_are_stripped_by_key() {
+        assert_eq!(strip_section_prefix("Status quo: Alan"), Some("Alan"));
+        assert_eq!(
+            strip_section_prefix("😱 Status *Quo* stories : Alan "),
+            Some("Alan")
+        );
+        assert_eq!(strip_section_prefix("Status quos: Alan"), None);
+        assert_eq!(strip_section_prefix("Alan: the startup guy"), None);
+        assert_eq!(strip_section_prefix("No colon"), None);
+    }
 }

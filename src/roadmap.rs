@@ -7,11 +7,11 @@
 
 use crate::config::KeyEntry;
 use crate::directive::{Arg, Directive, DirectiveName};
-use crate::index::{table_shape, EntryId};
+use crate::index::{column_named, table_shape, EntryId};
 use crate::model::Kind;
 use crate::render::{link, link_to, people, table, Edit};
 use crate::scan::{Scan, Table};
-use crate::text::{emoji_key, escape_cell, title_key};
+use crate::text::{emoji_key, escape_cell, title_key, title_key_is};
 use crate::Analysis;
 use std::ops::Range;
 
@@ -133,13 +133,14 @@ impl Key {
 
 /// `Emoji | Meaning`, `State | Meaning`, …: a hand-written key table.
 pub fn is_key_table(t: &Table) -> bool {
-    let keys = t.header_keys();
-    keys.len() == 2
-        && keys[1] == "meaning"
-        && matches!(
-            keys[0].as_str(),
-            "emoji" | "state" | "status" | "symbol" | "icon" | "key" | ""
-        )
+    const FIRST: [&str; 7] = ["emoji", "state", "status", "symbol", "icon", "key", ""];
+    match t.header.cells.as_slice() {
+        [first, second] => {
+            title_key_is(&second.text, "meaning")
+                && FIRST.iter().any(|k| title_key_is(&first.text, k))
+        }
+        _ => false,
+    }
 }
 
 /// The key written as a table on a page: emoji in the first column, meaning
@@ -212,10 +213,9 @@ pub fn is_roadmap_page(a: &Analysis, ci: usize) -> bool {
     let Some(scan) = &a.chapters[ci].scan else {
         return false;
     };
-    let by_path = a.chapters[ci]
-        .source_path
-        .as_deref()
-        .and_then(|p| a.config.kind_for_path(p))
+    let by_path = a
+        .index
+        .path_kind(ci)
         .is_some_and(|(k, _)| k == Kind::Roadmap);
     by_path
         || scan.tables.iter().any(is_key_table)
@@ -280,14 +280,14 @@ pub fn roadmap_tables<'s>(
         .iter()
         .filter(|t| !is_key_table(t) && table_shape(t).is_none())
         .filter_map(|t| {
-            let status = t.column(&["status", "state"])?;
+            let status = column_named(t, &["status", "state"])?;
             Some((
                 t,
                 RoadmapColumns {
                     status,
-                    plan: t.column(&["plan", "item", "roadmap item", "plans"]),
-                    owner: t.column(&["owner", "owners"]),
-                    updated: t.column(&["last updated", "updated", "last update", "date"]),
+                    plan: column_named(t, &["plan", "item", "roadmap item", "plans"]),
+                    owner: column_named(t, &["owner", "owners"]),
+                    updated: column_named(t, &["last updated", "updated", "last update", "date"]),
                 },
             ))
         })
@@ -424,4 +424,49 @@ pub fn table_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
         }
     }
     edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::MdbookLine;
+    use crate::scan::ParseSettings;
+
+    /// The first `is_key_table`, reading the header's keys as strings.
+    fn reference_is_key_table(t: &Table) -> bool {
+        let keys = t.header_keys();
+        keys.len() == 2
+            && keys[1] == "meaning"
+            && matches!(
+                keys[0].as_str(),
+                "emoji" | "state" | "status" | "symbol" | "icon" | "key" | ""
+            )
+    }
+
+    const HEADERS: &[&str] = &[
+        "Emoji",
+        "**State**",
+        "Meaning",
+        " meaning!",
+        "",
+        "Icons",
+        "Key",
+        "Plan",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn key_tables_match_header_keys(
+            header in proptest::collection::vec(proptest::sample::select(HEADERS), 1..4)
+        ) {
+            let text = format!(
+                "| {} |\n|{}\n| x |\n",
+                header.join(" | "),
+                " --- |".repeat(header.len())
+            );
+            let scan = crate::scan::scan(&text, ParseSettings::new(MdbookLine::V05, false));
+            let table = &scan.tables[0];
+            proptest::prop_assert_eq!(is_key_table(table), reference_is_key_table(table));
+        }
+    }
 }

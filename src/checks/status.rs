@@ -3,7 +3,7 @@
 
 use crate::diag::{Draft, Reporter, UNKNOWN_STATUS};
 use crate::directive::DirectiveName;
-use crate::index::{table_shape, TableShape};
+use crate::index::{column_named, table_shape, TableShape};
 use crate::text::{did_you_mean, is_emoji_like, title_key};
 use crate::Analysis;
 
@@ -41,7 +41,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
             if table_shape(table) != Some(TableShape::StatusOwner) {
                 continue;
             }
-            let Some(col) = table.column(&["status"]) else {
+            let Some(col) = column_named(table, &["status"]) else {
                 continue;
             };
             for row in &table.rows {
