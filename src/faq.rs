@@ -5,7 +5,7 @@
 
 use crate::index::EntryId;
 use crate::model::Kind;
-use crate::render::{link, link_to, table, Edit};
+use crate::render::{entry_link, table, Edit};
 use crate::scan::{BlockKind, Scan};
 use crate::text::{
     escape_cell, is_faq_title, title_key, title_key_chars, title_key_is, title_key_starts_with,
@@ -543,7 +543,7 @@ pub fn report_blocks(a: &Analysis, ci: usize) -> Vec<String> {
         .map(|f| {
             let e = &a.index.entries[f.id];
             vec![
-                link(&e.title, &link_to(a, ci, f.id)),
+                entry_link(&e.title, a, ci, f.id),
                 f.kind.describe().to_string(),
                 escape_cell(&f.status()),
             ]

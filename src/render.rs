@@ -146,9 +146,9 @@ fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<Stri
             .map_or(String::new(), |r| match r.target {
                 // A path names the character for us; a reader sees the name.
                 Ok(c) if crate::index::looks_like_path(r.written.text.trim()) => {
-                    link(a.index.entries[c].character_name(), &link_to(a, ci, c))
+                    entry_link(a.index.entries[c].character_name(), a, ci, c)
                 }
-                Ok(c) => link(&r.written.text, &link_to(a, ci, c)),
+                Ok(c) => entry_link(&r.written.text, a, ci, c),
                 Err(_) => escape_cell(&r.written.text),
             });
         let partners = partners_cell(a, ci, &a.relations.partners[id]);
@@ -175,11 +175,7 @@ pub(crate) fn partners_cell(a: &Analysis, ci: usize, partners: &[EntryId]) -> St
         if i > 0 {
             out.push_str(", ");
         }
-        push_link(
-            &mut out,
-            a.index.entries[p].display_title(),
-            &link_to(a, ci, p),
-        );
+        push_entry_link(&mut out, a.index.entries[p].display_title(), a, ci, p);
     }
     out
 }
@@ -222,23 +218,48 @@ pub fn push_link(out: &mut String, text: &str, dest: &str) {
     out.push(')');
 }
 
+/// [`link`] to an entry: [`link_to`] its destination.
+pub fn entry_link(text: &str, a: &Analysis, from: usize, id: EntryId) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    push_entry_link(&mut out, text, a, from, id);
+    out
+}
+
+/// [`entry_link`], appending to `out`, its destination escaped as it is
+/// written: a table of links makes no string per link.
+pub fn push_entry_link(out: &mut String, text: &str, a: &Analysis, from: usize, id: EntryId) {
+    out.push('[');
+    crate::text::push_escaped_cell(out, text);
+    out.push_str("](");
+    // Escaping goes character by character, so the pieces escape one by one.
+    write_link_to(a, from, id, |piece| {
+        crate::text::push_escaped_url(out, piece)
+    });
+    out.push(')');
+}
+
 /// A link from chapter `from` to an entry: relative path (`.md`, so mdBook
 /// rewrites it) and the entry's anchor; `#anchor` on the same page.
 pub fn link_to(a: &Analysis, from: usize, id: EntryId) -> String {
+    let mut out = String::new();
+    write_link_to(a, from, id, |piece| out.push_str(piece));
+    out
+}
+
+/// [`link_to`], given piece by piece to `write`.
+fn write_link_to(a: &Analysis, from: usize, id: EntryId, mut write: impl FnMut(&str)) {
     let entry = &a.index.entries[id];
     let whole_page = entry.extent.end == usize::MAX && entry.heading == 0;
     let target = &a.chapters[entry.chapter];
-    let mut out = String::new();
     if entry.chapter != from {
         let from_path = a.chapters[from].source_path.as_deref().unwrap_or("");
-        push_relative_path(&mut out, from_path, &rendered_path(target));
+        write_relative_path(from_path, &rendered_path(target), &mut write);
         if whole_page {
-            return out;
+            return;
         }
     }
-    out.push('#');
-    out.push_str(&entry.anchor);
-    out
+    write("#");
+    write(&entry.anchor);
 }
 
 /// Where mdBook serves a chapter from, as an `.md` path: README.md becomes index.md.
@@ -256,26 +277,26 @@ fn rendered_path(c: &crate::index::ChapterInfo) -> std::borrow::Cow<'_, str> {
 /// The path from the directory of `from` to `to` (both relative to `src`).
 pub fn relative_path(from: &str, to: &str) -> String {
     let mut out = String::new();
-    push_relative_path(&mut out, from, to);
+    write_relative_path(from, to, |piece| out.push_str(piece));
     out
 }
 
-/// [`relative_path`], appending to `out`.
-fn push_relative_path(out: &mut String, from: &str, to: &str) {
-    let from_dirs = from.split('/').count() - 1;
-    let to_parts = to.split('/').count();
+/// [`relative_path`], given piece by piece to `write`.
+fn write_relative_path(from: &str, to: &str, mut write: impl FnMut(&str)) {
+    let from_dirs = from.bytes().filter(|&b| b == b'/').count();
+    let to_dirs = to.bytes().filter(|&b| b == b'/').count();
     let common = from
         .split('/')
         .take(from_dirs)
         .zip(to.split('/'))
         .take_while(|(a, b)| a == b)
         .count()
-        .min(to_parts - 1);
+        .min(to_dirs);
     for _ in common..from_dirs {
-        out.push_str("../");
+        write("../");
     }
     // What is left of `to` after its first `common` directories.
-    out.push_str(to.splitn(common + 1, '/').last().unwrap_or(to));
+    write(to.splitn(common + 1, '/').last().unwrap_or(to));
 }
 
 /// Edits that complete a hand-written story table: plain names become links,
@@ -296,7 +317,7 @@ fn story_table_edits(
         if let (Ok(c), None) = (&r.target, &r.written.link) {
             edits.push(Edit {
                 span: r.written.span.clone(),
-                text: link(&r.written.text, &link_to(a, ci, *c)),
+                text: entry_link(&r.written.text, a, ci, *c),
             });
         }
     }
@@ -308,7 +329,7 @@ fn story_table_edits(
                 if r.written.link.is_none() {
                     edits.push(Edit {
                         span: r.written.span.clone(),
-                        text: link(a.index.entries[p].display_title(), &link_to(a, ci, p)),
+                        text: entry_link(a.index.entries[p].display_title(), a, ci, p),
                     });
                 }
             }

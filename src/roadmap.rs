@@ -9,7 +9,7 @@ use crate::config::KeyEntry;
 use crate::directive::{Arg, Directive, DirectiveName};
 use crate::index::{column_named, table_shape, EntryId};
 use crate::model::Kind;
-use crate::render::{link, link_to, people, table, Edit};
+use crate::render::{entry_link, people, table, Edit};
 use crate::scan::{Scan, Table};
 use crate::text::{emoji_key, escape_cell, title_key, title_key_is};
 use crate::Analysis;
@@ -370,7 +370,7 @@ pub fn roadmap_blocks(a: &Analysis, ci: usize) -> Vec<String> {
                 .map(|o| o.value.as_str())
                 .collect();
             vec![
-                link(&a.index.entries[it.id].title, &link_to(a, ci, it.id)),
+                entry_link(&a.index.entries[it.id].title, a, ci, it.id),
                 people(a.config, &owners),
                 status,
                 it.directive

@@ -357,6 +357,14 @@ mod tests {
         }
 
         #[test]
+        fn urls_escape_piece_by_piece(a in "[ -~é\u{7}\u{85}😱]{0,8}", b in "[ -~é\u{7}\u{85}😱]{0,8}") {
+            // Links are written with their destination escaped in pieces.
+            let mut pieces = escape_url(&a);
+            push_escaped_url(&mut pieces, &b);
+            proptest::prop_assert_eq!(pieces, escape_url(&format!("{a}{b}")));
+        }
+
+        #[test]
         fn escaped_cells_match_the_reference(s in tricky_text()) {
             proptest::prop_assert_eq!(escape_cell(&s), reference_escape_cell(&s));
         }
