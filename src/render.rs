@@ -363,15 +363,22 @@ fn story_table_edits(
 
 /// A markdown table; cells must already be escaped.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = format!("| {} |\n", header.join(" | "));
-    out.push('|');
-    for _ in header {
-        out.push_str(" --- |");
-    }
+    let mut out = table_head(header);
     for row in rows {
         out.push_str("\n| ");
         out.push_str(&row.join(" | "));
         out.push_str(" |");
+    }
+    out
+}
+
+/// A markdown table's header and delimiter rows; each body row follows as
+/// `\n| a | b |`.
+pub fn table_head(header: &[&str]) -> String {
+    let mut out = format!("| {} |\n", header.join(" | "));
+    out.push('|');
+    for _ in header {
+        out.push_str(" --- |");
     }
     out
 }
