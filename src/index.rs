@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::directive::{Directive, DirectiveName};
 use crate::model::Kind;
 use crate::scan::{BlockKind, Scan, Table};
-use crate::text::{title_key, title_key_is};
+use crate::text::{title_key, title_key_chars, title_key_is};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -40,12 +40,15 @@ pub struct Entry {
     /// From the heading to the next heading of the same or a higher level.
     pub extent: Range<usize>,
     pub sources: Vec<MetaSource>,
+    /// Where in `title` the [`Entry::display_title`] is: found once, as
+    /// every link to the entry shows it.
+    display: Range<usize>,
 }
 
 impl Entry {
     /// The title as links show it: without a "Status quo stories:"-style prefix.
     pub fn display_title(&self) -> &str {
-        strip_section_prefix(&self.title).unwrap_or(&self.title)
+        &self.title[self.display.clone()]
     }
 
     /// The character's name, for a character entry: the heading before `:`.
@@ -182,26 +185,38 @@ pub enum Unresolved {
     WrongKind { found: EntryId },
 }
 
-/// Words before a colon that only say which section a title is in.
+/// Words before a colon that only say which section a title is in, as keys.
+const SECTION_PREFIXES: [&str; 11] = [
+    "status quo",
+    "status quo story",
+    "status quo stories",
+    "shiny future",
+    "shiny future story",
+    "shiny future stories",
+    "character",
+    "characters",
+    "design doc",
+    "design docs",
+    "conversation",
+];
+
+/// The title without a "Status quo stories:"-style prefix, if it has one.
 fn strip_section_prefix(title: &str) -> Option<&str> {
     let (prefix, rest) = title.split_once(':')?;
-    let known = [
-        "status quo",
-        "status quo story",
-        "status quo stories",
-        "shiny future",
-        "shiny future story",
-        "shiny future stories",
-        "character",
-        "characters",
-        "design doc",
-        "design docs",
-        "conversation",
-    ];
-    // Compared key by key as it is made: links show titles, so this runs per link.
-    known
+    // The prefixes' keys are short and ASCII: the key is made on the stack,
+    // and a longer or other one is none of them.
+    let mut key = [0u8; 24];
+    let mut len = 0;
+    for c in title_key_chars(prefix) {
+        if !c.is_ascii() || len == key.len() {
+            return None;
+        }
+        key[len] = c as u8;
+        len += 1;
+    }
+    SECTION_PREFIXES
         .iter()
-        .any(|k| title_key_is(prefix, k))
+        .any(|k| k.as_bytes() == &key[..len])
         .then_some(rest.trim())
 }
 
@@ -426,8 +441,9 @@ impl Index {
         let mut keys = Vec::with_capacity(self.entries.len());
         for (id, entry) in self.entries.iter().enumerate() {
             let key = title_key(&entry.title);
-            let short = strip_section_prefix(&entry.title)
-                .map(title_key)
+            let stripped = entry.display.len() != entry.title.len();
+            let short = stripped
+                .then(|| title_key(entry.display_title()))
                 .filter(|k| *k != key);
             keys.push((id, key));
             keys.extend(short.map(|k| (id, k)));
@@ -515,10 +531,23 @@ impl Index {
         }) {
             kind = Some(k);
         }
+        let display = match strip_section_prefix(&heading.text) {
+            // A trimmed piece of the title: it ends where its trimmed text does.
+            Some(shown) => {
+                let end = heading.text.trim_end().len();
+                end - shown.len()..end
+            }
+            None => 0..heading.text.len(),
+        };
+        debug_assert_eq!(
+            &heading.text[display.clone()],
+            strip_section_prefix(&heading.text).unwrap_or(&heading.text)
+        );
         self.entries.push(Entry {
             chapter: ci,
             heading: hi,
             kind,
+            display,
             title: heading.text.clone(),
             anchor: heading.id.clone(),
             extent: heading.span.start..end,
@@ -950,6 +979,19 @@ mod tests {
         ) {
             let path = parts.join("/");
             proptest::prop_assert_eq!(normalize_chapter_path(&path), reference_normalize(&path));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn section_prefixes_match_their_keys(
+            prefix in "(Status|status|quo|Quo|stories|Shiny|future|story|Characters|design|docs|Conversation|😱| |\\*|-|é|x){0,6}",
+            rest in "( |x|é|:){0,4}",
+        ) {
+            let title = format!("{prefix}:{rest}");
+            let known = SECTION_PREFIXES.contains(&title_key(&prefix).as_str());
+            let want = known.then_some(rest.trim());
+            proptest::prop_assert_eq!(strip_section_prefix(&title), want);
         }
     }
 
