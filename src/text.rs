@@ -56,8 +56,10 @@ pub fn title_key_starts_with(s: &str, prefix: &str) -> bool {
 /// The characters of [`title_key`], made one at a time as they are read.
 pub fn title_key_chars(s: &str) -> TitleKeyChars<'_> {
     TitleKeyChars {
-        rest: s.chars(),
-        queued: Queued::None,
+        text: s,
+        at: 0,
+        queued: None,
+        lower: None,
         pending_space: false,
         started: false,
     }
@@ -66,66 +68,69 @@ pub fn title_key_chars(s: &str) -> TitleKeyChars<'_> {
 /// The iterator of [`title_key_chars`].
 #[derive(Clone, Debug)]
 pub struct TitleKeyChars<'a> {
-    rest: std::str::Chars<'a>,
-    /// What follows a separating space already given out.
-    queued: Queued,
+    text: &'a str,
+    /// How far `text` is read.
+    at: usize,
+    /// The character after a separating space just given out.
+    queued: Option<char>,
+    /// The rest of a letter's lowercase form, when it is more than one character.
+    lower: Option<std::char::ToLowercase>,
     /// A separator was read since the last character of the key.
     pending_space: bool,
     /// The key has a character already (it never starts with a space).
     started: bool,
 }
 
-/// Characters that are due before the next one of the text is read.
-#[derive(Clone, Debug)]
-enum Queued {
-    None,
-    Ascii(char),
-    /// The rest of a non-ASCII letter's lowercase form (one or more characters).
-    Lower(std::char::ToLowercase),
-}
-
 impl Iterator for TitleKeyChars<'_> {
     type Item = char;
 
     fn next(&mut self) -> Option<char> {
-        match &mut self.queued {
-            Queued::None => {}
-            Queued::Ascii(c) => {
-                let c = *c;
-                self.queued = Queued::None;
-                return Some(c);
-            }
-            Queued::Lower(lower) => match lower.next() {
-                Some(c) => return Some(c),
-                None => self.queued = Queued::None,
-            },
+        if let Some(c) = self.queued.take() {
+            return Some(c);
         }
-        loop {
-            let c = self.rest.next()?;
-            let queued = if c.is_ascii_alphanumeric() {
-                Queued::Ascii(c.to_ascii_lowercase())
-            } else if c.is_ascii() {
-                if c != '\'' {
-                    self.pending_space = true;
+        if let Some(lower) = &mut self.lower {
+            match lower.next() {
+                Some(c) => return Some(c),
+                None => self.lower = None,
+            }
+        }
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.at) {
+            // ASCII, the most of any title, is read byte by byte.
+            let c = if b.is_ascii() {
+                self.at += 1;
+                if !b.is_ascii_alphanumeric() {
+                    if b != b'\'' {
+                        self.pending_space = true;
+                    }
+                    continue;
                 }
-                continue;
-            } else if c.is_alphanumeric() {
-                Queued::Lower(c.to_lowercase())
-            } else if c == '’' || c == '‘' {
-                // "doesn't" and "doesn’t" and "doesnt" compare equal.
-                continue;
+                b.to_ascii_lowercase() as char
             } else {
-                self.pending_space = true;
-                continue;
+                let c = self.text[self.at..].chars().next()?;
+                self.at += c.len_utf8();
+                if !c.is_alphanumeric() {
+                    // "doesn't" and "doesn’t" and "doesnt" compare equal.
+                    if c != '’' && c != '‘' {
+                        self.pending_space = true;
+                    }
+                    continue;
+                }
+                let mut lower = c.to_lowercase();
+                let first = lower.next()?;
+                if lower.len() > 0 {
+                    self.lower = Some(lower);
+                }
+                first
             };
-            let space = std::mem::take(&mut self.pending_space) && self.started;
-            self.started = true;
-            self.queued = queued;
-            if space {
+            if std::mem::take(&mut self.pending_space) && self.started {
+                self.queued = Some(c);
                 return Some(' ');
             }
-            return self.next();
+            self.started = true;
+            return Some(c);
         }
+        None
     }
 }
 
