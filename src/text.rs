@@ -31,8 +31,44 @@ pub fn is_faq_title(text: &str) -> bool {
 /// The comparison key for titles and questions: lowercase, without emoji,
 /// punctuation or markup, curly quotes folded, whitespace collapsed.
 pub fn title_key(s: &str) -> String {
+    // The key `title_key_chars` gives, made a word at a time: a run of ASCII
+    // letters and digits is copied whole and lowercased in place.
     let mut out = String::with_capacity(s.len());
-    out.extend(title_key_chars(s));
+    let mut pending_space = false;
+    /// The space a separator leaves before the next letter (none at the start).
+    fn separate(out: &mut String, pending_space: &mut bool) {
+        if std::mem::take(pending_space) && !out.is_empty() {
+            out.push(' ');
+        }
+    }
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        let word = rest
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        if word > 0 {
+            separate(&mut out, &mut pending_space);
+            let start = out.len();
+            out.push_str(&rest[..word]);
+            out[start..].make_ascii_lowercase();
+            rest = &rest[word..];
+            continue;
+        }
+        rest = &rest[c.len_utf8()..];
+        if c.is_ascii() {
+            if c != '\'' {
+                pending_space = true;
+            }
+        } else if c.is_alphanumeric() {
+            separate(&mut out, &mut pending_space);
+            out.extend(c.to_lowercase());
+        } else if c == '’' || c == '‘' {
+            // "doesn't" and "doesn’t" and "doesnt" compare equal.
+        } else {
+            pending_space = true;
+        }
+    }
     out
 }
 
