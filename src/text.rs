@@ -264,26 +264,55 @@ pub fn escape_url(s: &str) -> String {
 
 /// [`escape_url`], appending to `out`.
 pub fn push_escaped_url(out: &mut String, s: &str) {
-    let special = |b: u8| b" ()<>|\"`\\".contains(&b) || b.is_ascii_control() || b >= 0x80;
-    if !s.bytes().any(special) {
-        return out.push_str(s);
-    }
-    for c in s.chars() {
-        match c {
-            ' ' => out.push_str("%20"),
-            '(' => out.push_str("%28"),
-            ')' => out.push_str("%29"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            '|' => out.push_str("%7C"),
-            '"' => out.push_str("%22"),
-            '`' => out.push_str("%60"),
-            '\\' => out.push_str("%5C"),
-            c if c.is_control() => {}
-            _ => out.push(c),
+    // Runs of other bytes are copied whole.
+    let bytes = s.as_bytes();
+    let mut plain_from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !URL_SPECIAL[b as usize] {
+            continue;
+        }
+        // U+0080 to U+00BF start with 0xC2; only those to U+009F are controls.
+        let c1_control = b == 0xC2 && bytes.get(i + 1).is_some_and(|&next| next < 0xA0);
+        if b == 0xC2 && !c1_control {
+            continue;
+        }
+        out.push_str(&s[plain_from..i]);
+        plain_from = if c1_control { i + 2 } else { i + 1 };
+        match b {
+            b' ' => out.push_str("%20"),
+            b'(' => out.push_str("%28"),
+            b')' => out.push_str("%29"),
+            b'<' => out.push_str("%3C"),
+            b'>' => out.push_str("%3E"),
+            b'|' => out.push_str("%7C"),
+            b'"' => out.push_str("%22"),
+            b'`' => out.push_str("%60"),
+            b'\\' => out.push_str("%5C"),
+            _ => {} // a control character is dropped
         }
     }
+    out.push_str(&s[plain_from..]);
 }
+
+/// The bytes [`push_escaped_url`] may not copy as they are: the escaped
+/// ones, the ASCII controls, and the first byte of U+0080 to U+00BF.
+const URL_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b" ()<>|\"`\\";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[0x7F] = true;
+    table[0xC2] = true;
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -365,6 +394,27 @@ mod tests {
         out
     }
 
+    /// The first `escape_url`, char by char.
+    fn reference_escape_url(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                ' ' => out.push_str("%20"),
+                '(' => out.push_str("%28"),
+                ')' => out.push_str("%29"),
+                '<' => out.push_str("%3C"),
+                '>' => out.push_str("%3E"),
+                '|' => out.push_str("%7C"),
+                '"' => out.push_str("%22"),
+                '`' => out.push_str("%60"),
+                '\\' => out.push_str("%5C"),
+                c if c.is_control() => {}
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
     /// Text made of what keys and cells treat specially.
     fn tricky_text() -> impl proptest::strategy::Strategy<Value = String> {
         "([a-zA-Z0-9 ]|[\\|<>&`*_\\[\\]#~\n\r'’‘.,:?!-]|[éÅİẞǅΣ😱✏️\u{301}\u{FE0F}]|FAQs?|Frequently asked questions){0,12}"
@@ -406,8 +456,22 @@ mod tests {
         }
 
         #[test]
+        fn escaped_urls_match_the_reference(s in "[ -~é\u{0}-\u{1f}\u{7f}-\u{a0}😱ä\u{2028}]{0,12}") {
+            proptest::prop_assert_eq!(escape_url(&s), reference_escape_url(&s));
+        }
+
+        #[test]
         fn escaped_cells_match_the_reference(s in tricky_text()) {
             proptest::prop_assert_eq!(escape_cell(&s), reference_escape_cell(&s));
+        }
+    }
+
+    #[test]
+    fn controls_are_ascii_or_c1() {
+        // `push_escaped_url` looks for controls among these alone.
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            let listed = matches!(c as u32, 0..=0x1F | 0x7F..=0x9F);
+            assert_eq!(c.is_control(), listed, "{c:?}");
         }
     }
 
