@@ -255,12 +255,22 @@ fn fill_name(required: &str, names: &[String]) -> String {
     }
 }
 
+/// A required question's patterns: one literal-parts list per name it may use.
+type Patterns = Vec<Vec<String>>;
+
 /// The patterns of the required questions that are the same for every entry
 /// of their kind (no `NAME`, or no name known), made once for the book.
 struct FixedPatterns {
-    /// Per kind, per required question: the patterns when no `NAME` is in it,
-    /// and the patterns for an entry whose names are unknown.
-    by_kind: Vec<(Kind, Vec<(Option<Vec<Vec<String>>>, Vec<Vec<String>>)>)>,
+    /// Per kind, its required questions' patterns, in order.
+    by_kind: Vec<(Kind, Vec<Fixed>)>,
+}
+
+/// One required question's patterns that need no entry to make.
+struct Fixed {
+    /// The patterns, when the question has no `NAME` in it.
+    nameless: Option<Patterns>,
+    /// The patterns for an entry whose names are unknown.
+    unnamed: Patterns,
 }
 
 impl FixedPatterns {
@@ -275,7 +285,7 @@ impl FixedPatterns {
                     .map(|r| {
                         let unnamed = patterns(r, &[]);
                         let nameless = (!r.contains("NAME")).then(|| unnamed.clone());
-                        (nameless, unnamed)
+                        Fixed { nameless, unnamed }
                     })
                     .collect();
                 (kind, fixed)
@@ -288,7 +298,7 @@ impl FixedPatterns {
     /// these `names`, when they do not depend on the names.
     fn get(&self, kind: Kind, ri: usize, names: &[String]) -> Option<&[Vec<String>]> {
         let (_, fixed) = self.by_kind.iter().find(|(k, _)| *k == kind)?;
-        let (nameless, unnamed) = fixed.get(ri)?;
+        let Fixed { nameless, unnamed } = fixed.get(ri)?;
         match nameless {
             Some(p) => Some(p),
             None if names.is_empty() => Some(unnamed),
@@ -299,7 +309,7 @@ impl FixedPatterns {
 
 /// The comparison patterns of a required question: keyed literal parts with a
 /// wildcard between each two (`ALTERNATIVE-X`, and `NAME` when no name is known).
-fn patterns(required: &str, names: &[String]) -> Vec<Vec<String>> {
+fn patterns(required: &str, names: &[String]) -> Patterns {
     let with_names: Vec<String> = if names.is_empty() || !required.contains("NAME") {
         vec![required.replace("NAME", "\0")]
     } else {
