@@ -175,6 +175,9 @@ pub struct Index {
     /// What each chapter's path says ([`Config::kind_for_path`]), matched once
     /// per chapter: `None` also for a chapter not scanned.
     path_kinds: Vec<Option<(Kind, bool)>>,
+    /// The [`table_shape`] of each chapter's tables, made once: index,
+    /// relations, checks and render all ask.
+    table_shapes: Vec<Vec<Option<TableShape>>>,
 }
 
 /// Why a reference did not resolve.
@@ -239,8 +242,11 @@ impl Index {
                         .source_path
                         .as_deref()
                         .and_then(|p| config.kind_for_path(p));
+                    let shapes: Vec<Option<TableShape>> =
+                        scan.tables.iter().map(table_shape).collect();
                     part.path_kinds.push(path_kind);
-                    part.add_chapter(ci, chapter, scan, path_kind);
+                    part.add_chapter(ci, chapter, scan, path_kind, &shapes);
+                    part.table_shapes.push(shapes);
                 }
                 let keys = part.title_keys();
                 (part, keys)
@@ -258,6 +264,7 @@ impl Index {
         index.chapter_by_path.reserve(chapters.len());
         index.entry_of_directive.reserve(index.entries.capacity());
         index.path_kinds.reserve(chapters.len());
+        index.table_shapes.reserve(chapters.len());
         for (ci, (chapter, (part, keys))) in chapters.iter().zip(parts).enumerate() {
             if let Some(path) = &chapter.source_path {
                 index.chapter_by_path.entry(path.clone()).or_insert(ci);
@@ -283,6 +290,7 @@ impl Index {
         chapter: &ChapterInfo,
         scan: &Scan,
         path_kind: Option<(Kind, bool)>,
+        shapes: &[Option<TableShape>],
     ) {
         let first_entry = self.entries.len();
         // The entry directives right under a heading: the only ones that describe an entry.
@@ -297,7 +305,7 @@ impl Index {
             let mut next = bi + 1;
             while let Some(b) = scan.blocks.get(next) {
                 match b.kind {
-                    BlockKind::Table(ti) if table_shape(&scan.tables[ti as usize]).is_some() => {
+                    BlockKind::Table(ti) if shapes[ti as usize].is_some() => {
                         sources.push(MetaSource::Table(ti as usize))
                     }
                     BlockKind::Paragraph => match entry_directive_in(scan, b.span()) {
@@ -316,7 +324,14 @@ impl Index {
                         MetaSource::Table(_) => None,
                     })
                     .collect();
-                let id = self.push_entry(ci, scan, hi as usize, sources, path_kind.map(|k| k.0));
+                let id = self.push_entry(
+                    ci,
+                    scan,
+                    shapes,
+                    hi as usize,
+                    sources,
+                    path_kind.map(|k| k.0),
+                );
                 attached.extend(directives.into_iter().map(|di| (di, id)));
             }
         }
@@ -328,7 +343,7 @@ impl Index {
         });
         if let Some((kind, true)) = path_kind {
             if self.entries.len() == first_entry && !is_index_page && !scan.headings.is_empty() {
-                let id = self.push_entry(ci, scan, 0, Vec::new(), Some(kind));
+                let id = self.push_entry(ci, scan, shapes, 0, Vec::new(), Some(kind));
                 self.entries[id].extent.end = usize::MAX;
             }
         }
@@ -383,7 +398,7 @@ impl Index {
         // A directive and a hand-written story table that disagree on the kind
         // leave the entry's kind to chance; say so instead of guessing.
         for entry in &self.entries[first_entry..] {
-            let table_kind = entry.tables(scan).find_map(|(_, t)| match table_shape(t) {
+            let table_kind = entry.tables(scan).find_map(|(ti, _)| match shapes[ti] {
                 Some(TableShape::StatusQuoStory) => Some(Kind::StatusQuo),
                 Some(TableShape::ShinyFutureStory) => Some(Kind::ShinyFuture),
                 _ => None,
@@ -457,12 +472,14 @@ impl Index {
         &mut self,
         ci: usize,
         chapter: &ChapterInfo,
-        part: Index,
+        mut part: Index,
         keys: Vec<(EntryId, String)>,
     ) {
         let offset = self.entries.len();
         self.path_kinds
             .push(part.path_kinds.first().copied().flatten());
+        self.table_shapes
+            .push(part.table_shapes.pop().unwrap_or_default());
         self.entries.extend(part.entries);
         self.misplaced.extend(part.misplaced);
         for (id, key) in keys {
@@ -490,6 +507,7 @@ impl Index {
         &mut self,
         ci: usize,
         scan: &Scan,
+        shapes: &[Option<TableShape>],
         hi: usize,
         sources: Vec<MetaSource>,
         path_kind: Option<Kind>,
@@ -511,7 +529,7 @@ impl Index {
                         kind = Some(*k);
                     }
                 }
-                MetaSource::Table(ti) => match table_shape(&scan.tables[*ti]) {
+                MetaSource::Table(ti) => match shapes[*ti] {
                     Some(TableShape::StatusQuoStory) => kind = Some(Kind::StatusQuo),
                     Some(TableShape::ShinyFutureStory) => kind = Some(Kind::ShinyFuture),
                     _ => {}
@@ -560,6 +578,11 @@ impl Index {
     /// page ([`Config::kind_for_path`]); `None` for a chapter not scanned.
     pub fn path_kind(&self, ci: usize) -> Option<(Kind, bool)> {
         self.path_kinds.get(ci).copied().flatten()
+    }
+
+    /// The [`table_shape`] of table `ti` of chapter `ci`'s scan.
+    pub fn table_shape_at(&self, ci: usize, ti: usize) -> Option<TableShape> {
+        self.table_shapes.get(ci)?.get(ti).copied().flatten()
     }
 
     /// Entries on one chapter, in order.

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::directive::{Directive, DirectiveName, Found};
 use crate::index::EntryId;
-use crate::index::{column_named, table_shape, TableShape};
+use crate::index::{column_named, TableShape};
 use crate::model::Kind;
 use crate::relations::{is_placeholder_partner, Story, StorySource};
 use crate::scan::{BlockKind, Scan};
@@ -101,8 +101,8 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> V
     }
     edits.extend(crate::roadmap::table_edits(a, ci, scan));
     edits.extend(crate::faq::gap_edits(a, ci, scan));
-    for table in &scan.tables {
-        if table_shape(table) == Some(TableShape::StatusOwner) {
+    for (ti, table) in scan.tables.iter().enumerate() {
+        if a.index.table_shape_at(ci, ti) == Some(TableShape::StatusOwner) {
             if let Some(col) = column_named(table, &["owner", "owners"]) {
                 for row in &table.rows {
                     if let Some(cell) = row.cells.get(col) {

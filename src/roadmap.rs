@@ -7,7 +7,7 @@
 
 use crate::config::KeyEntry;
 use crate::directive::{Arg, Directive, DirectiveName};
-use crate::index::{column_named, table_shape, EntryId};
+use crate::index::{column_named, EntryId};
 use crate::model::Kind;
 use crate::render::{entry_link, people, table, Edit};
 use crate::scan::{Scan, Table};
@@ -278,8 +278,9 @@ pub fn roadmap_tables<'s>(
     }
     scan.tables
         .iter()
-        .filter(|t| !is_key_table(t) && table_shape(t).is_none())
-        .filter_map(|t| {
+        .enumerate()
+        .filter(|&(ti, t)| !is_key_table(t) && a.index.table_shape_at(ci, ti).is_none())
+        .filter_map(|(_, t)| {
             let status = column_named(t, &["status", "state"])?;
             Some((
                 t,

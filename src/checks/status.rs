@@ -3,7 +3,7 @@
 
 use crate::diag::{Draft, Reporter, UNKNOWN_STATUS};
 use crate::directive::DirectiveName;
-use crate::index::{column_named, table_shape, TableShape};
+use crate::index::{column_named, TableShape};
 use crate::text::{did_you_mean, is_emoji_like, title_key};
 use crate::Analysis;
 
@@ -37,8 +37,8 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                 reporter.report(&file, arg.span.clone(), draft);
             }
         }
-        for table in &scan.tables {
-            if table_shape(table) != Some(TableShape::StatusOwner) {
+        for (ti, table) in scan.tables.iter().enumerate() {
+            if a.index.table_shape_at(ci, ti) != Some(TableShape::StatusOwner) {
                 continue;
             }
             let Some(col) = column_named(table, &["status"]) else {
