@@ -594,59 +594,54 @@ impl Index {
     /// `src`, `path#anchor`, or a title.
     pub fn resolve(&self, reference: &str, want: &[Kind]) -> Result<EntryId, Unresolved> {
         let reference = reference.trim();
-        let candidates: Vec<EntryId> = if looks_like_path(reference) {
+        if looks_like_path(reference) {
             let (path, anchor) = match reference.split_once('#') {
                 Some((p, a)) => (p, Some(a)),
                 None => (reference, None),
             };
             let path = normalize_chapter_path(path);
             let on_page = self.entries_in(&path);
-            match anchor {
-                Some(a) => on_page
-                    .iter()
-                    .copied()
-                    .filter(|&id| self.entries[id].anchor == a)
-                    .collect(),
-                None => on_page.to_vec(),
-            }
-        } else {
-            let key = title_key(reference);
-            let mut found = self.by_title.get(&key).cloned().unwrap_or_default();
-            if found.is_empty() {
-                if let Some(stripped) = strip_section_prefix(reference) {
-                    found = self
-                        .by_title
-                        .get(&title_key(stripped))
-                        .cloned()
-                        .unwrap_or_default();
+            return match anchor {
+                Some(a) => {
+                    let candidates: Vec<EntryId> = on_page
+                        .iter()
+                        .copied()
+                        .filter(|&id| self.entries[id].anchor == a)
+                        .collect();
+                    self.pick(&candidates, want, reference)
                 }
+                None => self.pick(on_page, want, reference),
+            };
+        }
+        // The entries of a title are looked at where they are kept, not copied.
+        let by_key = |key: &str| self.by_title.get(key).map_or(&[][..], Vec::as_slice);
+        let mut found = by_key(&title_key(reference));
+        if found.is_empty() {
+            if let Some(stripped) = strip_section_prefix(reference) {
+                found = by_key(&title_key(stripped));
             }
-            found
-        };
-        self.pick(candidates, want, reference)
+        }
+        self.pick(found, want, reference)
     }
 
     fn pick(
         &self,
-        candidates: Vec<EntryId>,
+        candidates: &[EntryId],
         want: &[Kind],
         reference: &str,
     ) -> Result<EntryId, Unresolved> {
-        let matching: Vec<EntryId> = candidates
-            .iter()
-            .copied()
-            .filter(|&id| {
-                want.is_empty() || self.entries[id].kind.is_some_and(|k| want.contains(&k))
-            })
-            .collect();
-        match (matching.len(), candidates.first()) {
-            (1, _) => Ok(matching[0]),
-            (0, Some(&found)) => Err(Unresolved::WrongKind { found }),
-            (0, None) => Err(Unresolved::NotFound {
+        let wanted = |id: &EntryId| {
+            want.is_empty() || self.entries[*id].kind.is_some_and(|k| want.contains(&k))
+        };
+        let mut matching = candidates.iter().copied().filter(wanted);
+        match (matching.next(), matching.next(), candidates.first()) {
+            (Some(only), None, _) => Ok(only),
+            (None, _, Some(&found)) => Err(Unresolved::WrongKind { found }),
+            (None, _, None) => Err(Unresolved::NotFound {
                 suggestions: self.suggest(reference, want),
             }),
-            _ => Err(Unresolved::Ambiguous {
-                candidates: matching,
+            (Some(_), Some(_), _) => Err(Unresolved::Ambiguous {
+                candidates: candidates.iter().copied().filter(wanted).collect(),
             }),
         }
     }

@@ -223,7 +223,7 @@ fn from_table(
                     Err(RefError::NotAnEntry)
                 } else {
                     index
-                        .resolve(text, &want.into_iter().collect::<Vec<_>>())
+                        .resolve(text, want.as_slice())
                         .map_err(RefError::Unresolved)
                 }
             })
