@@ -31,42 +31,40 @@ pub fn is_faq_title(text: &str) -> bool {
 /// The comparison key for titles and questions: lowercase, without emoji,
 /// punctuation or markup, curly quotes folded, whitespace collapsed.
 pub fn title_key(s: &str) -> String {
-    // The key `title_key_chars` gives, made a word at a time: a run of ASCII
-    // letters and digits is copied whole and lowercased in place.
+    // The key `title_key_chars` gives, made in one loop: ASCII, the most of
+    // any title, byte by byte.
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    /// The space a separator leaves before the next letter (none at the start).
-    fn separate(out: &mut String, pending_space: &mut bool) {
-        if std::mem::take(pending_space) && !out.is_empty() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let lower = if b.is_ascii() {
+            i += 1;
+            if !b.is_ascii_alphanumeric() {
+                if b != b'\'' {
+                    pending_space = true;
+                }
+                continue;
+            }
+            None
+        } else {
+            let c = s[i..].chars().next().unwrap_or_default();
+            i += c.len_utf8();
+            if !c.is_alphanumeric() {
+                // "doesn't" and "doesn’t" and "doesnt" compare equal.
+                if c != '’' && c != '‘' {
+                    pending_space = true;
+                }
+                continue;
+            }
+            Some(c.to_lowercase())
+        };
+        if std::mem::take(&mut pending_space) && !out.is_empty() {
             out.push(' ');
         }
-    }
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        let word = rest
-            .bytes()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        if word > 0 {
-            separate(&mut out, &mut pending_space);
-            let start = out.len();
-            out.push_str(&rest[..word]);
-            out[start..].make_ascii_lowercase();
-            rest = &rest[word..];
-            continue;
-        }
-        rest = &rest[c.len_utf8()..];
-        if c.is_ascii() {
-            if c != '\'' {
-                pending_space = true;
-            }
-        } else if c.is_alphanumeric() {
-            separate(&mut out, &mut pending_space);
-            out.extend(c.to_lowercase());
-        } else if c == '’' || c == '‘' {
-            // "doesn't" and "doesn’t" and "doesnt" compare equal.
-        } else {
-            pending_space = true;
+        match lower {
+            None => out.push(b.to_ascii_lowercase() as char),
+            Some(lower) => out.extend(lower),
         }
     }
     out
