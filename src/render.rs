@@ -385,26 +385,49 @@ pub fn table_head(header: &[&str]) -> String {
 
 /// Owners or assignees as a cell: `@name` linked to its profile, others plain.
 pub fn people(config: &Config, names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| person(config, n))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_person(&mut out, config, name);
+    }
+    out
 }
 
 pub fn person(config: &Config, name: &str) -> String {
+    let mut out = String::new();
+    push_person(&mut out, config, name);
+    out
+}
+
+/// [`person`], appending to `out`.
+fn push_person(out: &mut String, config: &Config, name: &str) {
     match name.strip_prefix('@') {
-        Some(handle) if is_handle(handle) => {
-            format!("[@{handle}]({})", config.owner_link(handle))
-        }
+        Some(handle) if is_handle(handle) => push_profile_link(out, config, handle),
         _ => {
             // Link the `@name`s a hand-written cell would get linked on the next
             // run (`@a?`, `@a and @b`), so processing the output changes nothing.
             let escaped = escape_cell(name);
             let edits = owner_links(config, &escaped, 0..escaped.len(), &[]);
-            apply(&escaped, edits).unwrap_or(escaped)
+            out.push_str(&apply(&escaped, edits).unwrap_or(escaped));
         }
     }
+}
+
+/// `[@handle](profile)`, the profile link made in place: the configured
+/// URL with each `{}` replaced by the handle, as [`Config::owner_link`] does.
+fn push_profile_link(out: &mut String, config: &Config, handle: &str) {
+    out.push_str("[@");
+    out.push_str(handle);
+    out.push_str("](");
+    for (i, piece) in config.owner_url.split("{}").enumerate() {
+        if i > 0 {
+            out.push_str(handle);
+        }
+        out.push_str(piece);
+    }
+    out.push(')');
 }
 
 /// GitHub-style user names: letters, digits, `-`, `_`, `.`.
@@ -732,6 +755,30 @@ mod tests {
         for (from, to, want) in cases {
             assert_eq!(relative_path(from, to), want, "{from} → {to}");
         }
+    }
+
+    #[test]
+    fn profile_links_fill_the_url_as_owner_link_does() {
+        let mut config = Config::from_table(None).expect("the defaults are valid");
+        for url in [
+            "https://github.com/{}",
+            "{}",
+            "https://x/{}/y?u={}",
+            "a{}{}b",
+        ] {
+            config.owner_url = url.to_string();
+            for handle in ["a", "nikomatsakis", "a-b.c"] {
+                let mut made = String::new();
+                push_profile_link(&mut made, &config, handle);
+                let want = format!("[@{handle}]({})", config.owner_link(handle));
+                assert_eq!(made, want);
+                assert_eq!(person(&config, &format!("@{handle}")), want);
+            }
+        }
+        assert_eq!(
+            people(&config, &["@a", "Zoë | x", "@b and @c"]),
+            "[@a](aaab), Zoë &#124; x, [@b](abbb) and [@c](accb)"
+        );
     }
 
     #[test]
