@@ -264,13 +264,23 @@ fn write_link_to(a: &Analysis, from: usize, id: EntryId, mut write: impl FnMut(&
 
 /// Where mdBook serves a chapter from, as an `.md` path: README.md becomes index.md.
 fn rendered_path(c: &crate::index::ChapterInfo) -> std::borrow::Cow<'_, str> {
-    let path = c.path.as_deref().or(c.source_path.as_deref()).unwrap_or("");
-    match path.rsplit_once('/') {
-        Some((dir, file)) if file.eq_ignore_ascii_case("README.md") => {
-            format!("{dir}/index.md").into()
-        }
-        None if path.eq_ignore_ascii_case("README.md") => "index.md".into(),
-        _ => path.into(),
+    served_path(c.path.as_deref().or(c.source_path.as_deref()).unwrap_or(""))
+}
+
+/// [`rendered_path`] of a chapter path: links ask it once each, so only
+/// the path's end is looked at.
+fn served_path(path: &str) -> std::borrow::Cow<'_, str> {
+    const README: &str = "README.md";
+    let dir_len = path.len().saturating_sub(README.len());
+    let is_readme = path.len() >= README.len()
+        && path
+            .get(dir_len..)
+            .is_some_and(|file| file.eq_ignore_ascii_case(README))
+        && (dir_len == 0 || path.as_bytes()[dir_len - 1] == b'/');
+    if is_readme {
+        format!("{}index.md", &path[..dir_len]).into()
+    } else {
+        path.into()
     }
 }
 
@@ -754,6 +764,21 @@ mod tests {
         ];
         for (from, to, want) in cases {
             assert_eq!(relative_path(from, to), want, "{from} → {to}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn served_paths_turn_readmes_into_index(
+            parts in proptest::collection::vec("(a|é|README\\.md|readme\\.MD|xREADME\\.md|index\\.md|)", 1..4)
+        ) {
+            let path = parts.join("/");
+            let want: String = match path.rsplit_once('/') {
+                Some((dir, file)) if file.eq_ignore_ascii_case("README.md") => format!("{dir}/index.md"),
+                None if path.eq_ignore_ascii_case("README.md") => "index.md".into(),
+                _ => path.clone(),
+            };
+            proptest::prop_assert_eq!(served_path(&path), want);
         }
     }
 
