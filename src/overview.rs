@@ -41,9 +41,10 @@ pub fn stories_blocks(a: &Analysis, ci: usize, d: &Directive) -> Vec<String> {
         .filter(|(_, s)| match &selection {
             Selection::Kind(k) => s.kind == *k,
             Selection::Character(Ok(c)) => s.character.as_ref().is_some_and(|r| r.target == Ok(*c)),
-            Selection::Character(Err(name)) => s.character.as_ref().is_some_and(|r| {
-                crate::text::title_key(&r.written.text) == crate::text::title_key(name)
-            }),
+            Selection::Character(Err(name)) => s
+                .character
+                .as_ref()
+                .is_some_and(|r| crate::text::title_key_eq(&r.written.text, name)),
             Selection::All => true,
         })
         .collect();

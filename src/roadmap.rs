@@ -11,7 +11,7 @@ use crate::index::{column_named, EntryId};
 use crate::model::Kind;
 use crate::render::{entry_link, people, table, Edit};
 use crate::scan::{Scan, Table};
-use crate::text::{emoji_key, escape_cell, title_key, title_key_is};
+use crate::text::{emoji_key, escape_cell, title_key, title_key_eq, title_key_is};
 use crate::Analysis;
 use std::ops::Range;
 
@@ -89,7 +89,7 @@ impl Key {
         }
         self.rows
             .iter()
-            .position(|r| r.names.iter().any(|n| title_key(n) == name))
+            .position(|r| r.names.iter().any(|n| title_key_is(n, &name)))
             .map(StatusMatch::Name)
     }
 
@@ -164,7 +164,7 @@ pub fn key_from_table(text: &str, t: &Table, ti: usize, config_key: &[KeyEntry])
             .iter()
             .find(|c| emoji_key(&c.emoji) == emoji_key(emoji))
         {
-            if !names.iter().any(|n| title_key(n) == title_key(&c.name)) {
+            if !names.iter().any(|n| title_key_eq(n, &c.name)) {
                 names.push(c.name.clone());
             }
         }

@@ -4,7 +4,7 @@
 use crate::diag::{Draft, Reporter, UNKNOWN_STATUS};
 use crate::directive::DirectiveName;
 use crate::index::{column_named, TableShape};
-use crate::text::{did_you_mean, is_emoji_like, title_key};
+use crate::text::{did_you_mean, is_emoji_like, title_key, title_key_is};
 use crate::Analysis;
 
 pub fn check(a: &Analysis, reporter: &mut Reporter) {
@@ -80,5 +80,5 @@ fn status_matches(a: &Analysis, cell: &str) -> bool {
     a.config
         .statuses
         .iter()
-        .any(|s| title_key(&s.label) == key || title_key(&s.name) == key)
+        .any(|s| title_key_is(&s.label, &key) || title_key_is(&s.name, &key))
 }
