@@ -359,11 +359,17 @@ impl Config {
     /// The kind that a chapter's path suggests, and whether the chapter is
     /// one entry per page.
     pub fn kind_for_path(&self, path: &str) -> Option<(Kind, bool)> {
-        let path = path.replace('\\', "/");
+        let path: std::borrow::Cow<str> = if path.contains('\\') {
+            path.replace('\\', "/").into()
+        } else {
+            path.into()
+        };
+        // One candidate for every glob set: each would prepare the path again.
+        let path = globset::Candidate::new(path.as_ref());
         self.kinds
             .iter()
-            .find(|k| k.any.is_match(&path))
-            .map(|k| (k.kind, k.per_page.is_match(&path)))
+            .find(|k| k.any.is_match_candidate(&path))
+            .map(|k| (k.kind, k.per_page.is_match_candidate(&path)))
     }
 
     pub fn status_named(&self, name: &str) -> Option<&Status> {

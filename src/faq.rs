@@ -5,9 +5,12 @@
 
 use crate::index::EntryId;
 use crate::model::Kind;
-use crate::render::{link, link_to, table, Edit};
+use crate::render::{push_entry_link, table_head, Edit};
 use crate::scan::{BlockKind, Scan};
-use crate::text::{escape_cell, is_faq_title, title_key, title_key_upto};
+use crate::text::{
+    escape_cell, is_faq_title, push_escaped_cell, title_key, title_key_chars, title_key_is,
+    title_key_starts_with,
+};
 use crate::Analysis;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -120,11 +123,12 @@ pub fn analyse<'x>(a: &'x Analysis) -> &'x [EntryFaq] {
 
 fn analyse_all(a: &Analysis) -> Vec<EntryFaq> {
     let placeholders = Placeholders::new(&a.config.placeholders);
+    let fixed = FixedPatterns::new(a);
     // Each entry is read on its own, so the entries share the cores; an
     // entry weighs as much as its chapter's text (most books hold few per page).
     let weight = |e: &crate::index::Entry| a.texts[e.chapter].len();
     crate::parallel::map(&a.index.entries, weight, |id, entry| {
-        analyse_entry(a, &placeholders, id, entry)
+        analyse_entry(a, &placeholders, &fixed, id, entry)
     })
     .into_iter()
     .flatten()
@@ -135,6 +139,7 @@ fn analyse_all(a: &Analysis) -> Vec<EntryFaq> {
 fn analyse_entry(
     a: &Analysis,
     placeholders: &Placeholders,
+    fixed: &FixedPatterns,
     id: EntryId,
     entry: &crate::index::Entry,
 ) -> Option<EntryFaq> {
@@ -169,7 +174,14 @@ fn analyse_entry(
         .map(|q| title_key(&q.text))
         .collect();
     let mut used = vec![false; section.questions.len()];
-    let patterns: Vec<Vec<Vec<String>>> = required.iter().map(|r| patterns(r, &names)).collect();
+    let patterns: Vec<Cow<[Vec<String>]>> = required
+        .iter()
+        .enumerate()
+        .map(|(ri, r)| match fixed.get(kind, ri, &names) {
+            Some(p) => Cow::Borrowed(p),
+            None => Cow::Owned(patterns(r, &names)),
+        })
+        .collect();
     // Exact (tolerant) matches first, so a typo check never takes a question
     // that answers another requirement.
     let mut matched: Vec<Vec<usize>> = vec![Vec::new(); required.len()];
@@ -181,10 +193,14 @@ fn analyse_entry(
             }
         }
     }
+    // The keys as characters, for the typo check: made once, if it runs.
+    let mut key_chars: Option<Vec<Vec<char>>> = None;
     for (ri, r) in required.iter().enumerate() {
         let mut hits = matched[ri].clone();
         if hits.is_empty() {
-            let typo = typo_of(&patterns[ri], &keys, &used);
+            let key_chars =
+                key_chars.get_or_insert_with(|| keys.iter().map(|k| k.chars().collect()).collect());
+            let typo = typo_of(&patterns[ri], key_chars, &used);
             if let Some(qi) = typo {
                 used[qi] = true;
                 hits.push(qi);
@@ -239,9 +255,61 @@ fn fill_name(required: &str, names: &[String]) -> String {
     }
 }
 
+/// A required question's patterns: one literal-parts list per name it may use.
+type Patterns = Vec<Vec<String>>;
+
+/// The patterns of the required questions that are the same for every entry
+/// of their kind (no `NAME`, or no name known), made once for the book.
+struct FixedPatterns {
+    /// Per kind, its required questions' patterns, in order.
+    by_kind: Vec<(Kind, Vec<Fixed>)>,
+}
+
+/// One required question's patterns that need no entry to make.
+struct Fixed {
+    /// The patterns, when the question has no `NAME` in it.
+    nameless: Option<Patterns>,
+    /// The patterns for an entry whose names are unknown.
+    unnamed: Patterns,
+}
+
+impl FixedPatterns {
+    fn new(a: &Analysis) -> FixedPatterns {
+        let by_kind = a
+            .config
+            .faq
+            .iter()
+            .map(|(&kind, required)| {
+                let fixed = required
+                    .iter()
+                    .map(|r| {
+                        let unnamed = patterns(r, &[]);
+                        let nameless = (!r.contains("NAME")).then(|| unnamed.clone());
+                        Fixed { nameless, unnamed }
+                    })
+                    .collect();
+                (kind, fixed)
+            })
+            .collect();
+        FixedPatterns { by_kind }
+    }
+
+    /// The patterns of required question `ri` of `kind` for an entry with
+    /// these `names`, when they do not depend on the names.
+    fn get(&self, kind: Kind, ri: usize, names: &[String]) -> Option<&[Vec<String>]> {
+        let (_, fixed) = self.by_kind.iter().find(|(k, _)| *k == kind)?;
+        let Fixed { nameless, unnamed } = fixed.get(ri)?;
+        match nameless {
+            Some(p) => Some(p),
+            None if names.is_empty() => Some(unnamed),
+            None => None,
+        }
+    }
+}
+
 /// The comparison patterns of a required question: keyed literal parts with a
 /// wildcard between each two (`ALTERNATIVE-X`, and `NAME` when no name is known).
-fn patterns(required: &str, names: &[String]) -> Vec<Vec<String>> {
+fn patterns(required: &str, names: &[String]) -> Patterns {
     let with_names: Vec<String> = if names.is_empty() || !required.contains("NAME") {
         vec![required.replace("NAME", "\0")]
     } else {
@@ -297,18 +365,21 @@ fn glob_match(pattern: &[String], key: &str) -> bool {
     rem.len() > last.len() && rem.ends_with(last.as_str())
 }
 
-/// An unused question within a small edit distance of a literal requirement.
-fn typo_of(patterns: &[Vec<String>], keys: &[String], used: &[bool]) -> Option<usize> {
+/// An unused question within a small edit distance of a literal requirement
+/// (`keys` are the questions' keys as characters).
+fn typo_of(patterns: &[Vec<String>], keys: &[Vec<char>], used: &[bool]) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for p in patterns.iter().filter(|p| p.len() == 1) {
-        let want = &p[0];
-        let limit = (want.chars().count() / 10).max(1);
+        let want: Vec<char> = p[0].chars().collect();
+        let limit = (want.len() / 10).max(1);
         for (qi, key) in keys.iter().enumerate() {
             if used[qi] {
                 continue;
             }
-            let d = strsim::levenshtein(want, key);
-            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            let Some(d) = levenshtein_within(&want, key, limit) else {
+                continue;
+            };
+            if best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, qi));
             }
         }
@@ -316,12 +387,44 @@ fn typo_of(patterns: &[Vec<String>], keys: &[String], used: &[bool]) -> Option<u
     best.map(|(_, qi)| qi)
 }
 
+/// The Levenshtein distance of `a` and `b` when it is at most `limit`.
+///
+/// Only cells within `limit` of the diagonal can lie on such an alignment,
+/// so each row computes those alone (the others count as `limit + 1`): the
+/// typo check compares every question with every requirement it misses.
+fn levenshtein_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let over = limit + 1;
+    // prev[j]: the distance of a[..i - 1] and b[..j], at most `over`.
+    let mut prev: Vec<usize> = (0..=b.len()).map(|j| j.min(over)).collect();
+    let mut cur = vec![over; b.len() + 1];
+    for i in 1..=a.len() {
+        let lo = i.saturating_sub(limit).max(1);
+        let hi = (i + limit).min(b.len());
+        cur[0] = i.min(over);
+        // The cells left and right of the band are read by the next row.
+        if lo > 1 {
+            cur[lo - 1] = over;
+        }
+        for j in lo..=hi {
+            let substitute = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = substitute.min(prev[j] + 1).min(cur[j - 1] + 1).min(over);
+        }
+        if hi < b.len() {
+            cur[hi + 1] = over;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= limit).then_some(d)
+}
+
 /// The book's placeholders, keyed once for every answer they are compared with.
 struct Placeholders<'c> {
     /// As written, its key, and whether the key is a prefix (`…` at the end).
     keys: Vec<(&'c str, String, bool)>,
-    /// The longest key: an answer's key is read no further than this.
-    longest: usize,
 }
 
 impl<'c> Placeholders<'c> {
@@ -339,24 +442,23 @@ impl<'c> Placeholders<'c> {
                 }
             })
             .collect();
-        let longest = keys.iter().map(|(_, k, _)| k.len()).max().unwrap_or(0);
-        Placeholders { keys, longest }
+        Placeholders { keys }
     }
 
     /// `Some(placeholder)` when an answer is empty (`None`) or only placeholders.
     fn unanswered(&self, answer: &[Cow<str>]) -> Option<Option<String>> {
         let mut found = None;
         for run in answer {
-            let key = title_key_upto(run, self.longest);
-            if key.is_empty() {
+            // The run's key is compared as it is made: most differ at once.
+            if title_key_chars(run).next().is_none() {
                 continue;
             }
             let (written, _, _) = self.keys.iter().find(|(_, p, prefix)| {
                 // A trailing `…` or `...` means "starts with".
                 if *prefix {
-                    !p.is_empty() && key.starts_with(p.as_str())
+                    !p.is_empty() && title_key_starts_with(run, p)
                 } else {
-                    key == *p
+                    title_key_is(run, p)
                 }
             })?;
             found.get_or_insert_with(|| written.to_string());
@@ -539,17 +641,20 @@ fn questions<'t>(
 /// entry, then a totals line.
 pub fn report_blocks(a: &Analysis, ci: usize) -> Vec<String> {
     let faqs = analyse(a);
-    let rows: Vec<Vec<String>> = faqs
-        .iter()
-        .map(|f| {
-            let e = &a.index.entries[f.id];
-            vec![
-                link(&e.title, &link_to(a, ci, f.id)),
-                f.kind.describe().to_string(),
-                escape_cell(&f.status()),
-            ]
-        })
-        .collect();
+    // One row per checked entry: written straight into the table, no cell
+    // made as a string of its own.
+    let mut report = table_head(&["Entry", "Kind", "FAQ"]);
+    report.reserve(faqs.len() * 128);
+    for f in faqs {
+        let e = &a.index.entries[f.id];
+        report.push_str("\n| ");
+        push_entry_link(&mut report, &e.title, a, ci, f.id);
+        report.push_str(" | ");
+        report.push_str(f.kind.describe());
+        report.push_str(" | ");
+        push_escaped_cell(&mut report, &f.status());
+        report.push_str(" |");
+    }
     let complete = faqs.iter().filter(|f| f.complete()).count();
     let missing: usize = faqs.iter().map(|f| f.missing.len()).sum();
     let unanswered: usize = faqs.iter().map(|f| f.unanswered.len()).sum();
@@ -557,7 +662,7 @@ pub fn report_blocks(a: &Analysis, ci: usize) -> Vec<String> {
         "**Total:** {} entries, {complete} complete; {missing} questions missing, {unanswered} unanswered",
         faqs.len()
     );
-    vec![table(&["Entry", "Kind", "FAQ"], &rows), totals]
+    vec![report, totals]
 }
 
 const GAP_NOTE: &str = "> ⚠️ Still to answer: ";
@@ -658,4 +763,39 @@ pub fn gap_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
         });
     }
     edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn bounded_distance_matches_levenshtein(
+            a in "[abcé ]{0,12}",
+            b in "[abcé ]{0,12}",
+            limit in 0usize..6,
+        ) {
+            let want = strsim::levenshtein(&a, &b);
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            proptest::prop_assert_eq!(
+                levenshtein_within(&a, &b, limit),
+                (want <= limit).then_some(want)
+            );
+        }
+    }
+
+    #[test]
+    fn bounded_distance_finds_typos() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        let want = chars("what are the morals of the story");
+        assert_eq!(
+            levenshtein_within(&want, &chars("what are the moral of the story"), 3),
+            Some(1)
+        );
+        assert_eq!(
+            levenshtein_within(&want, &chars("are you just making this up"), 3),
+            None
+        );
+    }
 }

@@ -5,8 +5,9 @@ use crate::config::Config;
 use crate::directive::{Directive, DirectiveName};
 use crate::model::Kind;
 use crate::scan::{BlockKind, Scan, Table};
-use crate::text::title_key;
+use crate::text::{title_key, title_key_chars, title_key_is};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A chapter as the later stages see it.
@@ -39,12 +40,15 @@ pub struct Entry {
     /// From the heading to the next heading of the same or a higher level.
     pub extent: Range<usize>,
     pub sources: Vec<MetaSource>,
+    /// Where in `title` the [`Entry::display_title`] is: found once, as
+    /// every link to the entry shows it.
+    display: Range<usize>,
 }
 
 impl Entry {
     /// The title as links show it: without a "Status quo stories:"-style prefix.
     pub fn display_title(&self) -> &str {
-        strip_section_prefix(&self.title).unwrap_or(&self.title)
+        &self.title[self.display.clone()]
     }
 
     /// The character's name, for a character entry: the heading before `:`.
@@ -80,18 +84,49 @@ pub enum TableShape {
 }
 
 pub fn table_shape(table: &Table) -> Option<TableShape> {
-    let keys = table.header_keys();
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    match keys.as_slice() {
-        ["status", "owner" | "owners"] => Some(TableShape::StatusOwner),
-        ["character", "shiny future" | "shiny futures", "assigned to"] => {
-            Some(TableShape::StatusQuoStory)
-        }
-        ["character", "status quo" | "status quo story" | "status quo stories", "assigned to"] => {
-            Some(TableShape::ShinyFutureStory)
-        }
-        _ => None,
-    }
+    // Each header cell is compared key by key as it is made: no keys are kept.
+    const SHAPES: [(TableShape, &[&[&str]]); 3] = [
+        (
+            TableShape::StatusOwner,
+            &[&["status"], &["owner", "owners"]],
+        ),
+        (
+            TableShape::StatusQuoStory,
+            &[
+                &["character"],
+                &["shiny future", "shiny futures"],
+                &["assigned to"],
+            ],
+        ),
+        (
+            TableShape::ShinyFutureStory,
+            &[
+                &["character"],
+                &["status quo", "status quo story", "status quo stories"],
+                &["assigned to"],
+            ],
+        ),
+    ];
+    let cells = &table.header.cells;
+    SHAPES.iter().find_map(|(shape, columns)| {
+        let fits = cells.len() == columns.len()
+            && cells
+                .iter()
+                .zip(columns.iter())
+                .all(|(cell, keys)| keys.iter().any(|k| title_key_is(&cell.text, k)));
+        fits.then_some(*shape)
+    })
+}
+
+/// [`Table::column`] for names that are keys already (lowercase words):
+/// the header cells are compared with them without making their keys.
+pub fn column_named(table: &Table, names: &[&str]) -> Option<usize> {
+    debug_assert!(names.iter().all(|n| title_key(n) == *n));
+    table
+        .header
+        .cells
+        .iter()
+        .position(|c| names.iter().any(|n| title_key_is(&c.text, n)))
 }
 
 pub type EntryId = usize;
@@ -137,6 +172,12 @@ pub struct Index {
     /// Character name or title key → character entries, in entry order
     /// (built once the kinds are final, so name lookups are not a scan).
     by_character: HashMap<String, Vec<EntryId>>,
+    /// What each chapter's path says ([`Config::kind_for_path`]), matched once
+    /// per chapter: `None` also for a chapter not scanned.
+    path_kinds: Vec<Option<(Kind, bool)>>,
+    /// The [`table_shape`] of each chapter's tables, made once: index,
+    /// relations, checks and render all ask.
+    table_shapes: Vec<Vec<Option<TableShape>>>,
 }
 
 /// Why a reference did not resolve.
@@ -147,24 +188,39 @@ pub enum Unresolved {
     WrongKind { found: EntryId },
 }
 
-/// Words before a colon that only say which section a title is in.
+/// Words before a colon that only say which section a title is in, as keys.
+const SECTION_PREFIXES: [&str; 11] = [
+    "status quo",
+    "status quo story",
+    "status quo stories",
+    "shiny future",
+    "shiny future story",
+    "shiny future stories",
+    "character",
+    "characters",
+    "design doc",
+    "design docs",
+    "conversation",
+];
+
+/// The title without a "Status quo stories:"-style prefix, if it has one.
 fn strip_section_prefix(title: &str) -> Option<&str> {
     let (prefix, rest) = title.split_once(':')?;
-    let key = title_key(prefix);
-    let known = [
-        "status quo",
-        "status quo story",
-        "status quo stories",
-        "shiny future",
-        "shiny future story",
-        "shiny future stories",
-        "character",
-        "characters",
-        "design doc",
-        "design docs",
-        "conversation",
-    ];
-    known.contains(&key.as_str()).then_some(rest.trim())
+    // The prefixes' keys are short and ASCII: the key is made on the stack,
+    // and a longer or other one is none of them.
+    let mut key = [0u8; 24];
+    let mut len = 0;
+    for c in title_key_chars(prefix) {
+        if !c.is_ascii() || len == key.len() {
+            return None;
+        }
+        key[len] = c as u8;
+        len += 1;
+    }
+    SECTION_PREFIXES
+        .iter()
+        .any(|k| k.as_bytes() == &key[..len])
+        .then_some(rest.trim())
 }
 
 impl Index {
@@ -182,7 +238,15 @@ impl Index {
             |ci, chapter| {
                 let mut part = Index::default();
                 if let Some(scan) = &chapter.scan {
-                    part.add_chapter(ci, chapter, scan, config);
+                    let path_kind = chapter
+                        .source_path
+                        .as_deref()
+                        .and_then(|p| config.kind_for_path(p));
+                    let shapes: Vec<Option<TableShape>> =
+                        scan.tables.iter().map(table_shape).collect();
+                    part.path_kinds.push(path_kind);
+                    part.add_chapter(ci, chapter, scan, path_kind, &shapes);
+                    part.table_shapes.push(shapes);
                 }
                 let keys = part.title_keys();
                 (part, keys)
@@ -199,6 +263,8 @@ impl Index {
         index.by_path.reserve(chapters.len());
         index.chapter_by_path.reserve(chapters.len());
         index.entry_of_directive.reserve(index.entries.capacity());
+        index.path_kinds.reserve(chapters.len());
+        index.table_shapes.reserve(chapters.len());
         for (ci, (chapter, (part, keys))) in chapters.iter().zip(parts).enumerate() {
             if let Some(path) = &chapter.source_path {
                 index.chapter_by_path.entry(path.clone()).or_insert(ci);
@@ -218,11 +284,14 @@ impl Index {
         index
     }
 
-    fn add_chapter(&mut self, ci: usize, chapter: &ChapterInfo, scan: &Scan, config: &Config) {
-        let path_kind = chapter
-            .source_path
-            .as_deref()
-            .and_then(|p| config.kind_for_path(p));
+    fn add_chapter(
+        &mut self,
+        ci: usize,
+        chapter: &ChapterInfo,
+        scan: &Scan,
+        path_kind: Option<(Kind, bool)>,
+        shapes: &[Option<TableShape>],
+    ) {
         let first_entry = self.entries.len();
         // The entry directives right under a heading: the only ones that describe an entry.
         let mut attached: HashMap<usize, EntryId> = HashMap::default();
@@ -236,7 +305,7 @@ impl Index {
             let mut next = bi + 1;
             while let Some(b) = scan.blocks.get(next) {
                 match b.kind {
-                    BlockKind::Table(ti) if table_shape(&scan.tables[ti as usize]).is_some() => {
+                    BlockKind::Table(ti) if shapes[ti as usize].is_some() => {
                         sources.push(MetaSource::Table(ti as usize))
                     }
                     BlockKind::Paragraph => match entry_directive_in(scan, b.span()) {
@@ -255,7 +324,14 @@ impl Index {
                         MetaSource::Table(_) => None,
                     })
                     .collect();
-                let id = self.push_entry(ci, scan, hi as usize, sources, path_kind.map(|k| k.0));
+                let id = self.push_entry(
+                    ci,
+                    scan,
+                    shapes,
+                    hi as usize,
+                    sources,
+                    path_kind.map(|k| k.0),
+                );
                 attached.extend(directives.into_iter().map(|di| (di, id)));
             }
         }
@@ -267,7 +343,7 @@ impl Index {
         });
         if let Some((kind, true)) = path_kind {
             if self.entries.len() == first_entry && !is_index_page && !scan.headings.is_empty() {
-                let id = self.push_entry(ci, scan, 0, Vec::new(), Some(kind));
+                let id = self.push_entry(ci, scan, shapes, 0, Vec::new(), Some(kind));
                 self.entries[id].extent.end = usize::MAX;
             }
         }
@@ -322,7 +398,7 @@ impl Index {
         // A directive and a hand-written story table that disagree on the kind
         // leave the entry's kind to chance; say so instead of guessing.
         for entry in &self.entries[first_entry..] {
-            let table_kind = entry.tables(scan).find_map(|(_, t)| match table_shape(t) {
+            let table_kind = entry.tables(scan).find_map(|(ti, _)| match shapes[ti] {
                 Some(TableShape::StatusQuoStory) => Some(Kind::StatusQuo),
                 Some(TableShape::ShinyFutureStory) => Some(Kind::ShinyFuture),
                 _ => None,
@@ -380,8 +456,9 @@ impl Index {
         let mut keys = Vec::with_capacity(self.entries.len());
         for (id, entry) in self.entries.iter().enumerate() {
             let key = title_key(&entry.title);
-            let short = strip_section_prefix(&entry.title)
-                .map(title_key)
+            let stripped = entry.display.len() != entry.title.len();
+            let short = stripped
+                .then(|| title_key(entry.display_title()))
                 .filter(|k| *k != key);
             keys.push((id, key));
             keys.extend(short.map(|k| (id, k)));
@@ -395,10 +472,14 @@ impl Index {
         &mut self,
         ci: usize,
         chapter: &ChapterInfo,
-        part: Index,
+        mut part: Index,
         keys: Vec<(EntryId, String)>,
     ) {
         let offset = self.entries.len();
+        self.path_kinds
+            .push(part.path_kinds.first().copied().flatten());
+        self.table_shapes
+            .push(part.table_shapes.pop().unwrap_or_default());
         self.entries.extend(part.entries);
         self.misplaced.extend(part.misplaced);
         for (id, key) in keys {
@@ -426,6 +507,7 @@ impl Index {
         &mut self,
         ci: usize,
         scan: &Scan,
+        shapes: &[Option<TableShape>],
         hi: usize,
         sources: Vec<MetaSource>,
         path_kind: Option<Kind>,
@@ -447,7 +529,7 @@ impl Index {
                         kind = Some(*k);
                     }
                 }
-                MetaSource::Table(ti) => match table_shape(&scan.tables[*ti]) {
+                MetaSource::Table(ti) => match shapes[*ti] {
                     Some(TableShape::StatusQuoStory) => kind = Some(Kind::StatusQuo),
                     Some(TableShape::ShinyFutureStory) => kind = Some(Kind::ShinyFuture),
                     _ => {}
@@ -467,16 +549,40 @@ impl Index {
         }) {
             kind = Some(k);
         }
+        let display = match strip_section_prefix(&heading.text) {
+            // A trimmed piece of the title: it ends where its trimmed text does.
+            Some(shown) => {
+                let end = heading.text.trim_end().len();
+                end - shown.len()..end
+            }
+            None => 0..heading.text.len(),
+        };
+        debug_assert_eq!(
+            &heading.text[display.clone()],
+            strip_section_prefix(&heading.text).unwrap_or(&heading.text)
+        );
         self.entries.push(Entry {
             chapter: ci,
             heading: hi,
             kind,
+            display,
             title: heading.text.clone(),
             anchor: heading.id.clone(),
             extent: heading.span.start..end,
             sources,
         });
         self.entries.len() - 1
+    }
+
+    /// The kind chapter `ci`'s path suggests, and whether it is one entry per
+    /// page ([`Config::kind_for_path`]); `None` for a chapter not scanned.
+    pub fn path_kind(&self, ci: usize) -> Option<(Kind, bool)> {
+        self.path_kinds.get(ci).copied().flatten()
+    }
+
+    /// The [`table_shape`] of table `ti` of chapter `ci`'s scan.
+    pub fn table_shape_at(&self, ci: usize, ti: usize) -> Option<TableShape> {
+        self.table_shapes.get(ci)?.get(ti).copied().flatten()
     }
 
     /// Entries on one chapter, in order.
@@ -488,59 +594,54 @@ impl Index {
     /// `src`, `path#anchor`, or a title.
     pub fn resolve(&self, reference: &str, want: &[Kind]) -> Result<EntryId, Unresolved> {
         let reference = reference.trim();
-        let candidates: Vec<EntryId> = if looks_like_path(reference) {
+        if looks_like_path(reference) {
             let (path, anchor) = match reference.split_once('#') {
                 Some((p, a)) => (p, Some(a)),
                 None => (reference, None),
             };
             let path = normalize_chapter_path(path);
             let on_page = self.entries_in(&path);
-            match anchor {
-                Some(a) => on_page
-                    .iter()
-                    .copied()
-                    .filter(|&id| self.entries[id].anchor == a)
-                    .collect(),
-                None => on_page.to_vec(),
-            }
-        } else {
-            let key = title_key(reference);
-            let mut found = self.by_title.get(&key).cloned().unwrap_or_default();
-            if found.is_empty() {
-                if let Some(stripped) = strip_section_prefix(reference) {
-                    found = self
-                        .by_title
-                        .get(&title_key(stripped))
-                        .cloned()
-                        .unwrap_or_default();
+            return match anchor {
+                Some(a) => {
+                    let candidates: Vec<EntryId> = on_page
+                        .iter()
+                        .copied()
+                        .filter(|&id| self.entries[id].anchor == a)
+                        .collect();
+                    self.pick(&candidates, want, reference)
                 }
+                None => self.pick(on_page, want, reference),
+            };
+        }
+        // The entries of a title are looked at where they are kept, not copied.
+        let by_key = |key: &str| self.by_title.get(key).map_or(&[][..], Vec::as_slice);
+        let mut found = by_key(&title_key(reference));
+        if found.is_empty() {
+            if let Some(stripped) = strip_section_prefix(reference) {
+                found = by_key(&title_key(stripped));
             }
-            found
-        };
-        self.pick(candidates, want, reference)
+        }
+        self.pick(found, want, reference)
     }
 
     fn pick(
         &self,
-        candidates: Vec<EntryId>,
+        candidates: &[EntryId],
         want: &[Kind],
         reference: &str,
     ) -> Result<EntryId, Unresolved> {
-        let matching: Vec<EntryId> = candidates
-            .iter()
-            .copied()
-            .filter(|&id| {
-                want.is_empty() || self.entries[id].kind.is_some_and(|k| want.contains(&k))
-            })
-            .collect();
-        match (matching.len(), candidates.first()) {
-            (1, _) => Ok(matching[0]),
-            (0, Some(&found)) => Err(Unresolved::WrongKind { found }),
-            (0, None) => Err(Unresolved::NotFound {
+        let wanted = |id: &EntryId| {
+            want.is_empty() || self.entries[*id].kind.is_some_and(|k| want.contains(&k))
+        };
+        let mut matching = candidates.iter().copied().filter(wanted);
+        match (matching.next(), matching.next(), candidates.first()) {
+            (Some(only), None, _) => Ok(only),
+            (None, _, Some(&found)) => Err(Unresolved::WrongKind { found }),
+            (None, _, None) => Err(Unresolved::NotFound {
                 suggestions: self.suggest(reference, want),
             }),
-            _ => Err(Unresolved::Ambiguous {
-                candidates: matching,
+            (Some(_), Some(_), _) => Err(Unresolved::Ambiguous {
+                candidates: candidates.iter().copied().filter(wanted).collect(),
             }),
         }
     }
@@ -626,21 +727,25 @@ fn entry_directive_in(scan: &Scan, span: Range<usize>) -> Option<usize> {
 
 /// `./a/../b.html` → `b.md`; `index.html` and `README.md` stay as written.
 pub fn normalize_chapter_path(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
+    // Built in place: `..` cuts the last part off what is written so far.
+    let mut out = String::with_capacity(path.len() + 1);
     for part in path.split('/') {
         match part {
             "" | "." => {}
-            ".." => {
-                parts.pop();
+            ".." => out.truncate(out.rfind('/').unwrap_or(0)),
+            p => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(p);
             }
-            p => parts.push(p),
         }
     }
-    let mut joined = parts.join("/");
-    if let Some(stem) = joined.strip_suffix(".html") {
-        joined = format!("{stem}.md");
+    if out.ends_with(".html") {
+        out.truncate(out.len() - ".html".len());
+        out.push_str(".md");
     }
-    joined
+    out
 }
 
 /// Where a link written in a chapter lands.
@@ -724,10 +829,10 @@ impl Index {
                 .as_deref()
                 .map(chapter_dir)
                 .unwrap_or("");
-            let joined = if let Some(abs) = path.strip_prefix('/') {
-                abs.to_string()
-            } else {
-                format!("{base}{path}")
+            let joined: Cow<str> = match path.strip_prefix('/') {
+                Some(abs) => abs.into(),
+                None if base.is_empty() => path.into(),
+                None => format!("{base}{path}").into(),
             };
             let normalized = normalize_chapter_path(&percent_decode(&joined));
             match self.chapter_at(chapters, &normalized) {
@@ -755,30 +860,37 @@ impl Index {
         let Some(scan) = &chapters[ci].scan else {
             return LinkTarget::Chapter(ci);
         };
-        if !scan.headings.iter().any(|h| h.id == anchor) && !scan.term_ids.contains(&anchor) {
-            let ids: Vec<&str> = scan.headings.iter().map(|h| h.id.as_str()).collect();
-            return LinkTarget::MissingAnchor {
-                chapter: ci,
-                closest: crate::text::closest(&anchor, ids, 1)
-                    .first()
-                    .map(|s| s.to_string()),
-                anchor,
-            };
-        }
+        // A scanned chapter is the first with its path, so the entries on that
+        // path are its own, and their anchors are ids of its headings.
         let path = chapters[ci].source_path.as_deref().unwrap_or("");
-        match self
+        if let Some(&id) = self
             .entries_in(path)
             .iter()
             .find(|&&id| self.entries[id].anchor == anchor)
         {
-            Some(&id) => LinkTarget::Entry(id),
-            None => LinkTarget::Chapter(ci),
+            return LinkTarget::Entry(id);
+        }
+        if scan.headings.iter().any(|h| h.id == anchor)
+            || scan.term_ids.iter().any(|t| *t == anchor)
+        {
+            return LinkTarget::Chapter(ci);
+        }
+        let ids: Vec<&str> = scan.headings.iter().map(|h| h.id.as_str()).collect();
+        LinkTarget::MissingAnchor {
+            chapter: ci,
+            closest: crate::text::closest(&anchor, ids, 1)
+                .first()
+                .map(|s| s.to_string()),
+            anchor: anchor.into_owned(),
         }
     }
 }
 
 /// Decodes `%XX` escapes in a link (invalid ones stay as written).
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return s.into();
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -794,5 +906,122 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).map_or(s.into(), Cow::Owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::MdbookLine;
+    use crate::scan::ParseSettings;
+
+    /// The first `table_shape`, matching the header's keys as strings.
+    fn reference_table_shape(table: &Table) -> Option<TableShape> {
+        let keys = table.header_keys();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        match keys.as_slice() {
+            ["status", "owner" | "owners"] => Some(TableShape::StatusOwner),
+            ["character", "shiny future" | "shiny futures", "assigned to"] => {
+                Some(TableShape::StatusQuoStory)
+            }
+            ["character", "status quo" | "status quo story" | "status quo stories", "assigned to"] => {
+                Some(TableShape::ShinyFutureStory)
+            }
+            _ => None,
+        }
+    }
+
+    const HEADERS: &[&str] = &[
+        "Status",
+        " status ",
+        "**Owner**",
+        "Owners",
+        "Owner(s)",
+        "Character",
+        "Shiny Future",
+        "Shiny futures",
+        "Status quo",
+        "😱 Status Quo Stories",
+        "Status quo story!",
+        "Assigned To",
+        "Assigned",
+        "Meaning",
+        "Emoji",
+        "",
+        "State",
+        "Plan",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn table_shapes_and_columns_match_header_keys(
+            header in proptest::collection::vec(proptest::sample::select(HEADERS), 1..4)
+        ) {
+            let text = format!(
+                "| {} |\n|{}\n| x |\n",
+                header.join(" | "),
+                " --- |".repeat(header.len())
+            );
+            let scan = crate::scan::scan(&text, ParseSettings::new(MdbookLine::V05, false));
+            let table = &scan.tables[0];
+            proptest::prop_assert_eq!(table_shape(table), reference_table_shape(table));
+            for names in [&["owner", "owners"][..], &["status", "state"], &["assigned to"], &[""]] {
+                proptest::prop_assert_eq!(column_named(table, names), table.column(names));
+            }
+        }
+    }
+
+    /// The first `normalize_chapter_path`, joining the parts kept.
+    fn reference_normalize(path: &str) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                p => parts.push(p),
+            }
+        }
+        let mut joined = parts.join("/");
+        if let Some(stem) = joined.strip_suffix(".html") {
+            joined = format!("{stem}.md");
+        }
+        joined
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn paths_normalise_as_before(
+            parts in proptest::collection::vec("(\\.\\.|\\.|a|bé|c\\.html|\\.html|)", 0..6)
+        ) {
+            let path = parts.join("/");
+            proptest::prop_assert_eq!(normalize_chapter_path(&path), reference_normalize(&path));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn section_prefixes_match_their_keys(
+            prefix in "(Status|status|quo|Quo|stories|Shiny|future|story|Characters|design|docs|Conversation|😱| |\\*|-|é|x){0,6}",
+            rest in "( |x|é|:){0,4}",
+        ) {
+            let title = format!("{prefix}:{rest}");
+            let known = SECTION_PREFIXES.contains(&title_key(&prefix).as_str());
+            let want = known.then_some(rest.trim());
+            proptest::prop_assert_eq!(strip_section_prefix(&title), want);
+        }
+    }
+
+    #[test]
+    fn section_prefixes_are_stripped_by_key() {
+        assert_eq!(strip_section_prefix("Status quo: Alan"), Some("Alan"));
+        assert_eq!(
+            strip_section_prefix("😱 Status *Quo* stories : Alan "),
+            Some("Alan")
+        );
+        assert_eq!(strip_section_prefix("Status quos: Alan"), None);
+        assert_eq!(strip_section_prefix("Alan: the startup guy"), None);
+        assert_eq!(strip_section_prefix("No colon"), None);
+    }
 }

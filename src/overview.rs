@@ -5,7 +5,7 @@ use crate::directive::Directive;
 use crate::index::EntryId;
 use crate::model::Kind;
 use crate::relations::{resolve_character, Story, StorySource};
-use crate::render::{link, link_to, partners_cell, people, table, volunteer};
+use crate::render::{entry_link, partners_cell, people, table, volunteer};
 use crate::text::escape_cell;
 use crate::Analysis;
 
@@ -41,9 +41,10 @@ pub fn stories_blocks(a: &Analysis, ci: usize, d: &Directive) -> Vec<String> {
         .filter(|(_, s)| match &selection {
             Selection::Kind(k) => s.kind == *k,
             Selection::Character(Ok(c)) => s.character.as_ref().is_some_and(|r| r.target == Ok(*c)),
-            Selection::Character(Err(name)) => s.character.as_ref().is_some_and(|r| {
-                crate::text::title_key(&r.written.text) == crate::text::title_key(name)
-            }),
+            Selection::Character(Err(name)) => s
+                .character
+                .as_ref()
+                .is_some_and(|r| crate::text::title_key_eq(&r.written.text, name)),
             Selection::All => true,
         })
         .collect();
@@ -54,7 +55,7 @@ pub fn stories_blocks(a: &Analysis, ci: usize, d: &Directive) -> Vec<String> {
         .iter()
         .map(|&(id, s)| {
             let entry = &a.index.entries[id];
-            let story = link(entry.display_title(), &link_to(a, ci, id));
+            let story = entry_link(entry.display_title(), a, ci, id);
             let partners = partners_cell(a, ci, &a.relations.partners[id]);
             match selection {
                 Selection::Character(_) => vec![story, kind_label(s.kind).to_string(), partners],
@@ -87,7 +88,7 @@ fn kind_label(kind: Kind) -> &'static str {
 fn character_cell(a: &Analysis, ci: usize, s: &Story) -> String {
     match &s.character {
         Some(r) => match r.target {
-            Ok(c) => link(a.index.entries[c].character_name(), &link_to(a, ci, c)),
+            Ok(c) => entry_link(a.index.entries[c].character_name(), a, ci, c),
             Err(_) => escape_cell(&r.written.text),
         },
         None => String::new(),

@@ -3,9 +3,7 @@
 //! hand-written table, and the partner relation made symmetric.
 
 use crate::directive::DirectiveName;
-use crate::index::{
-    table_shape, ChapterInfo, EntryId, Index, LinkTarget, MetaSource, TableShape, Unresolved,
-};
+use crate::index::{ChapterInfo, EntryId, Index, LinkTarget, MetaSource, TableShape, Unresolved};
 use crate::model::Kind;
 use crate::scan::{Cell, Table};
 use crate::text::title_key;
@@ -199,7 +197,7 @@ fn from_table(
     table: &Table,
     kind: Kind,
 ) -> Option<Story> {
-    let shape = table_shape(table)?;
+    let shape = index.table_shape_at(ci, ti)?;
     let expected = match kind {
         Kind::StatusQuo => TableShape::StatusQuoStory,
         _ => TableShape::ShinyFutureStory,
@@ -225,7 +223,7 @@ fn from_table(
                     Err(RefError::NotAnEntry)
                 } else {
                     index
-                        .resolve(text, &want.into_iter().collect::<Vec<_>>())
+                        .resolve(text, want.as_slice())
                         .map_err(RefError::Unresolved)
                 }
             })

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::directive::{Directive, DirectiveName, Found};
 use crate::index::EntryId;
-use crate::index::{table_shape, TableShape};
+use crate::index::{column_named, TableShape};
 use crate::model::Kind;
 use crate::relations::{is_placeholder_partner, Story, StorySource};
 use crate::scan::{BlockKind, Scan};
@@ -101,9 +101,9 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> V
     }
     edits.extend(crate::roadmap::table_edits(a, ci, scan));
     edits.extend(crate::faq::gap_edits(a, ci, scan));
-    for table in &scan.tables {
-        if table_shape(table) == Some(TableShape::StatusOwner) {
-            if let Some(col) = table.column(&["owner", "owners"]) {
+    for (ti, table) in scan.tables.iter().enumerate() {
+        if a.index.table_shape_at(ci, ti) == Some(TableShape::StatusOwner) {
+            if let Some(col) = column_named(table, &["owner", "owners"]) {
                 for row in &table.rows {
                     if let Some(cell) = row.cells.get(col) {
                         let links: Vec<Range<usize>> =
@@ -146,9 +146,9 @@ fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<Stri
             .map_or(String::new(), |r| match r.target {
                 // A path names the character for us; a reader sees the name.
                 Ok(c) if crate::index::looks_like_path(r.written.text.trim()) => {
-                    link(a.index.entries[c].character_name(), &link_to(a, ci, c))
+                    entry_link(a.index.entries[c].character_name(), a, ci, c)
                 }
-                Ok(c) => link(&r.written.text, &link_to(a, ci, c)),
+                Ok(c) => entry_link(&r.written.text, a, ci, c),
                 Err(_) => escape_cell(&r.written.text),
             });
         let partners = partners_cell(a, ci, &a.relations.partners[id]);
@@ -175,11 +175,7 @@ pub(crate) fn partners_cell(a: &Analysis, ci: usize, partners: &[EntryId]) -> St
         if i > 0 {
             out.push_str(", ");
         }
-        push_link(
-            &mut out,
-            a.index.entries[p].display_title(),
-            &link_to(a, ci, p),
-        );
+        push_entry_link(&mut out, a.index.entries[p].display_title(), a, ci, p);
     }
     out
 }
@@ -222,60 +218,95 @@ pub fn push_link(out: &mut String, text: &str, dest: &str) {
     out.push(')');
 }
 
+/// [`link`] to an entry: [`link_to`] its destination.
+pub fn entry_link(text: &str, a: &Analysis, from: usize, id: EntryId) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    push_entry_link(&mut out, text, a, from, id);
+    out
+}
+
+/// [`entry_link`], appending to `out`, its destination escaped as it is
+/// written: a table of links makes no string per link.
+pub fn push_entry_link(out: &mut String, text: &str, a: &Analysis, from: usize, id: EntryId) {
+    out.push('[');
+    crate::text::push_escaped_cell(out, text);
+    out.push_str("](");
+    // Escaping goes character by character, so the pieces escape one by one.
+    write_link_to(a, from, id, |piece| {
+        crate::text::push_escaped_url(out, piece)
+    });
+    out.push(')');
+}
+
 /// A link from chapter `from` to an entry: relative path (`.md`, so mdBook
 /// rewrites it) and the entry's anchor; `#anchor` on the same page.
 pub fn link_to(a: &Analysis, from: usize, id: EntryId) -> String {
+    let mut out = String::new();
+    write_link_to(a, from, id, |piece| out.push_str(piece));
+    out
+}
+
+/// [`link_to`], given piece by piece to `write`.
+fn write_link_to(a: &Analysis, from: usize, id: EntryId, mut write: impl FnMut(&str)) {
     let entry = &a.index.entries[id];
     let whole_page = entry.extent.end == usize::MAX && entry.heading == 0;
     let target = &a.chapters[entry.chapter];
-    let mut out = String::new();
     if entry.chapter != from {
         let from_path = a.chapters[from].source_path.as_deref().unwrap_or("");
-        push_relative_path(&mut out, from_path, &rendered_path(target));
+        write_relative_path(from_path, &rendered_path(target), &mut write);
         if whole_page {
-            return out;
+            return;
         }
     }
-    out.push('#');
-    out.push_str(&entry.anchor);
-    out
+    write("#");
+    write(&entry.anchor);
 }
 
 /// Where mdBook serves a chapter from, as an `.md` path: README.md becomes index.md.
 fn rendered_path(c: &crate::index::ChapterInfo) -> std::borrow::Cow<'_, str> {
-    let path = c.path.as_deref().or(c.source_path.as_deref()).unwrap_or("");
-    match path.rsplit_once('/') {
-        Some((dir, file)) if file.eq_ignore_ascii_case("README.md") => {
-            format!("{dir}/index.md").into()
-        }
-        None if path.eq_ignore_ascii_case("README.md") => "index.md".into(),
-        _ => path.into(),
+    served_path(c.path.as_deref().or(c.source_path.as_deref()).unwrap_or(""))
+}
+
+/// [`rendered_path`] of a chapter path: links ask it once each, so only
+/// the path's end is looked at.
+fn served_path(path: &str) -> std::borrow::Cow<'_, str> {
+    const README: &str = "README.md";
+    let dir_len = path.len().saturating_sub(README.len());
+    let is_readme = path.len() >= README.len()
+        && path
+            .get(dir_len..)
+            .is_some_and(|file| file.eq_ignore_ascii_case(README))
+        && (dir_len == 0 || path.as_bytes()[dir_len - 1] == b'/');
+    if is_readme {
+        format!("{}index.md", &path[..dir_len]).into()
+    } else {
+        path.into()
     }
 }
 
 /// The path from the directory of `from` to `to` (both relative to `src`).
 pub fn relative_path(from: &str, to: &str) -> String {
     let mut out = String::new();
-    push_relative_path(&mut out, from, to);
+    write_relative_path(from, to, |piece| out.push_str(piece));
     out
 }
 
-/// [`relative_path`], appending to `out`.
-fn push_relative_path(out: &mut String, from: &str, to: &str) {
-    let from_dirs = from.split('/').count() - 1;
-    let to_parts = to.split('/').count();
+/// [`relative_path`], given piece by piece to `write`.
+fn write_relative_path(from: &str, to: &str, mut write: impl FnMut(&str)) {
+    let from_dirs = from.bytes().filter(|&b| b == b'/').count();
+    let to_dirs = to.bytes().filter(|&b| b == b'/').count();
     let common = from
         .split('/')
         .take(from_dirs)
         .zip(to.split('/'))
         .take_while(|(a, b)| a == b)
         .count()
-        .min(to_parts - 1);
+        .min(to_dirs);
     for _ in common..from_dirs {
-        out.push_str("../");
+        write("../");
     }
     // What is left of `to` after its first `common` directories.
-    out.push_str(to.splitn(common + 1, '/').last().unwrap_or(to));
+    write(to.splitn(common + 1, '/').last().unwrap_or(to));
 }
 
 /// Edits that complete a hand-written story table: plain names become links,
@@ -296,7 +327,7 @@ fn story_table_edits(
         if let (Ok(c), None) = (&r.target, &r.written.link) {
             edits.push(Edit {
                 span: r.written.span.clone(),
-                text: link(&r.written.text, &link_to(a, ci, *c)),
+                text: entry_link(&r.written.text, a, ci, *c),
             });
         }
     }
@@ -308,7 +339,7 @@ fn story_table_edits(
                 if r.written.link.is_none() {
                     edits.push(Edit {
                         span: r.written.span.clone(),
-                        text: link(a.index.entries[p].display_title(), &link_to(a, ci, p)),
+                        text: entry_link(a.index.entries[p].display_title(), a, ci, p),
                     });
                 }
             }
@@ -342,11 +373,7 @@ fn story_table_edits(
 
 /// A markdown table; cells must already be escaped.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = format!("| {} |\n", header.join(" | "));
-    out.push('|');
-    for _ in header {
-        out.push_str(" --- |");
-    }
+    let mut out = table_head(header);
     for row in rows {
         out.push_str("\n| ");
         out.push_str(&row.join(" | "));
@@ -355,28 +382,62 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A markdown table's header and delimiter rows; each body row follows as
+/// `\n| a | b |`.
+pub fn table_head(header: &[&str]) -> String {
+    let mut out = format!("| {} |\n", header.join(" | "));
+    out.push('|');
+    for _ in header {
+        out.push_str(" --- |");
+    }
+    out
+}
+
 /// Owners or assignees as a cell: `@name` linked to its profile, others plain.
 pub fn people(config: &Config, names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| person(config, n))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_person(&mut out, config, name);
+    }
+    out
 }
 
 pub fn person(config: &Config, name: &str) -> String {
+    let mut out = String::new();
+    push_person(&mut out, config, name);
+    out
+}
+
+/// [`person`], appending to `out`.
+fn push_person(out: &mut String, config: &Config, name: &str) {
     match name.strip_prefix('@') {
-        Some(handle) if is_handle(handle) => {
-            format!("[@{handle}]({})", config.owner_link(handle))
-        }
+        Some(handle) if is_handle(handle) => push_profile_link(out, config, handle),
         _ => {
             // Link the `@name`s a hand-written cell would get linked on the next
             // run (`@a?`, `@a and @b`), so processing the output changes nothing.
             let escaped = escape_cell(name);
             let edits = owner_links(config, &escaped, 0..escaped.len(), &[]);
-            apply(&escaped, edits).unwrap_or(escaped)
+            out.push_str(&apply(&escaped, edits).unwrap_or(escaped));
         }
     }
+}
+
+/// `[@handle](profile)`, the profile link made in place: the configured
+/// URL with each `{}` replaced by the handle, as [`Config::owner_link`] does.
+fn push_profile_link(out: &mut String, config: &Config, handle: &str) {
+    out.push_str("[@");
+    out.push_str(handle);
+    out.push_str("](");
+    for (i, piece) in config.owner_url.split("{}").enumerate() {
+        if i > 0 {
+            out.push_str(handle);
+        }
+        out.push_str(piece);
+    }
+    out.push(')');
 }
 
 /// GitHub-style user names: letters, digits, `-`, `_`, `.`.
@@ -704,6 +765,45 @@ mod tests {
         for (from, to, want) in cases {
             assert_eq!(relative_path(from, to), want, "{from} → {to}");
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn served_paths_turn_readmes_into_index(
+            parts in proptest::collection::vec("(a|é|README\\.md|readme\\.MD|xREADME\\.md|index\\.md|)", 1..4)
+        ) {
+            let path = parts.join("/");
+            let want: String = match path.rsplit_once('/') {
+                Some((dir, file)) if file.eq_ignore_ascii_case("README.md") => format!("{dir}/index.md"),
+                None if path.eq_ignore_ascii_case("README.md") => "index.md".into(),
+                _ => path.clone(),
+            };
+            proptest::prop_assert_eq!(served_path(&path), want);
+        }
+    }
+
+    #[test]
+    fn profile_links_fill_the_url_as_owner_link_does() {
+        let mut config = Config::from_table(None).expect("the defaults are valid");
+        for url in [
+            "https://github.com/{}",
+            "{}",
+            "https://x/{}/y?u={}",
+            "a{}{}b",
+        ] {
+            config.owner_url = url.to_string();
+            for handle in ["a", "nikomatsakis", "a-b.c"] {
+                let mut made = String::new();
+                push_profile_link(&mut made, &config, handle);
+                let want = format!("[@{handle}]({})", config.owner_link(handle));
+                assert_eq!(made, want);
+                assert_eq!(person(&config, &format!("@{handle}")), want);
+            }
+        }
+        assert_eq!(
+            people(&config, &["@a", "Zoë | x", "@b and @c"]),
+            "[@a](aaab), Zoë &#124; x, [@b](abbb) and [@c](accb)"
+        );
     }
 
     #[test]

@@ -7,11 +7,11 @@
 
 use crate::config::KeyEntry;
 use crate::directive::{Arg, Directive, DirectiveName};
-use crate::index::{table_shape, EntryId};
+use crate::index::{column_named, EntryId};
 use crate::model::Kind;
-use crate::render::{link, link_to, people, table, Edit};
+use crate::render::{entry_link, people, table, Edit};
 use crate::scan::{Scan, Table};
-use crate::text::{emoji_key, escape_cell, title_key};
+use crate::text::{emoji_key, escape_cell, title_key, title_key_eq, title_key_is};
 use crate::Analysis;
 use std::ops::Range;
 
@@ -89,7 +89,7 @@ impl Key {
         }
         self.rows
             .iter()
-            .position(|r| r.names.iter().any(|n| title_key(n) == name))
+            .position(|r| r.names.iter().any(|n| title_key_is(n, &name)))
             .map(StatusMatch::Name)
     }
 
@@ -133,13 +133,14 @@ impl Key {
 
 /// `Emoji | Meaning`, `State | Meaning`, …: a hand-written key table.
 pub fn is_key_table(t: &Table) -> bool {
-    let keys = t.header_keys();
-    keys.len() == 2
-        && keys[1] == "meaning"
-        && matches!(
-            keys[0].as_str(),
-            "emoji" | "state" | "status" | "symbol" | "icon" | "key" | ""
-        )
+    const FIRST: [&str; 7] = ["emoji", "state", "status", "symbol", "icon", "key", ""];
+    match t.header.cells.as_slice() {
+        [first, second] => {
+            title_key_is(&second.text, "meaning")
+                && FIRST.iter().any(|k| title_key_is(&first.text, k))
+        }
+        _ => false,
+    }
 }
 
 /// The key written as a table on a page: emoji in the first column, meaning
@@ -163,7 +164,7 @@ pub fn key_from_table(text: &str, t: &Table, ti: usize, config_key: &[KeyEntry])
             .iter()
             .find(|c| emoji_key(&c.emoji) == emoji_key(emoji))
         {
-            if !names.iter().any(|n| title_key(n) == title_key(&c.name)) {
+            if !names.iter().any(|n| title_key_eq(n, &c.name)) {
                 names.push(c.name.clone());
             }
         }
@@ -212,10 +213,9 @@ pub fn is_roadmap_page(a: &Analysis, ci: usize) -> bool {
     let Some(scan) = &a.chapters[ci].scan else {
         return false;
     };
-    let by_path = a.chapters[ci]
-        .source_path
-        .as_deref()
-        .and_then(|p| a.config.kind_for_path(p))
+    let by_path = a
+        .index
+        .path_kind(ci)
         .is_some_and(|(k, _)| k == Kind::Roadmap);
     by_path
         || scan.tables.iter().any(is_key_table)
@@ -278,16 +278,17 @@ pub fn roadmap_tables<'s>(
     }
     scan.tables
         .iter()
-        .filter(|t| !is_key_table(t) && table_shape(t).is_none())
-        .filter_map(|t| {
-            let status = t.column(&["status", "state"])?;
+        .enumerate()
+        .filter(|&(ti, t)| !is_key_table(t) && a.index.table_shape_at(ci, ti).is_none())
+        .filter_map(|(_, t)| {
+            let status = column_named(t, &["status", "state"])?;
             Some((
                 t,
                 RoadmapColumns {
                     status,
-                    plan: t.column(&["plan", "item", "roadmap item", "plans"]),
-                    owner: t.column(&["owner", "owners"]),
-                    updated: t.column(&["last updated", "updated", "last update", "date"]),
+                    plan: column_named(t, &["plan", "item", "roadmap item", "plans"]),
+                    owner: column_named(t, &["owner", "owners"]),
+                    updated: column_named(t, &["last updated", "updated", "last update", "date"]),
                 },
             ))
         })
@@ -370,7 +371,7 @@ pub fn roadmap_blocks(a: &Analysis, ci: usize) -> Vec<String> {
                 .map(|o| o.value.as_str())
                 .collect();
             vec![
-                link(&a.index.entries[it.id].title, &link_to(a, ci, it.id)),
+                entry_link(&a.index.entries[it.id].title, a, ci, it.id),
                 people(a.config, &owners),
                 status,
                 it.directive
@@ -424,4 +425,49 @@ pub fn table_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
         }
     }
     edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::MdbookLine;
+    use crate::scan::ParseSettings;
+
+    /// The first `is_key_table`, reading the header's keys as strings.
+    fn reference_is_key_table(t: &Table) -> bool {
+        let keys = t.header_keys();
+        keys.len() == 2
+            && keys[1] == "meaning"
+            && matches!(
+                keys[0].as_str(),
+                "emoji" | "state" | "status" | "symbol" | "icon" | "key" | ""
+            )
+    }
+
+    const HEADERS: &[&str] = &[
+        "Emoji",
+        "**State**",
+        "Meaning",
+        " meaning!",
+        "",
+        "Icons",
+        "Key",
+        "Plan",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn key_tables_match_header_keys(
+            header in proptest::collection::vec(proptest::sample::select(HEADERS), 1..4)
+        ) {
+            let text = format!(
+                "| {} |\n|{}\n| x |\n",
+                header.join(" | "),
+                " --- |".repeat(header.len())
+            );
+            let scan = crate::scan::scan(&text, ParseSettings::new(MdbookLine::V05, false));
+            let table = &scan.tables[0];
+            proptest::prop_assert_eq!(is_key_table(table), reference_is_key_table(table));
+        }
+    }
 }

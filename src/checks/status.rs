@@ -3,8 +3,8 @@
 
 use crate::diag::{Draft, Reporter, UNKNOWN_STATUS};
 use crate::directive::DirectiveName;
-use crate::index::{table_shape, TableShape};
-use crate::text::{did_you_mean, is_emoji_like, title_key};
+use crate::index::{column_named, TableShape};
+use crate::text::{did_you_mean, is_emoji_like, title_key, title_key_is};
 use crate::Analysis;
 
 pub fn check(a: &Analysis, reporter: &mut Reporter) {
@@ -37,11 +37,11 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                 reporter.report(&file, arg.span.clone(), draft);
             }
         }
-        for table in &scan.tables {
-            if table_shape(table) != Some(TableShape::StatusOwner) {
+        for (ti, table) in scan.tables.iter().enumerate() {
+            if a.index.table_shape_at(ci, ti) != Some(TableShape::StatusOwner) {
                 continue;
             }
-            let Some(col) = table.column(&["status"]) else {
+            let Some(col) = column_named(table, &["status"]) else {
                 continue;
             };
             for row in &table.rows {
@@ -80,5 +80,5 @@ fn status_matches(a: &Analysis, cell: &str) -> bool {
     a.config
         .statuses
         .iter()
-        .any(|s| title_key(&s.label) == key || title_key(&s.name) == key)
+        .any(|s| title_key_is(&s.label, &key) || title_key_is(&s.name, &key))
 }
