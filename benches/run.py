@@ -153,6 +153,18 @@ def main():
         big, small = results.get(("20000", shape, series)), results.get(("2000", shape, series))
         if big and small:
             check(f"linear {shape} {series or 'plain'}: 20,000 time ÷ 2,000 time", big["vision"][0] / small["vision"][0], 11)
+    # The speed-up target only means what the issue meant where the skeleton
+    # is as far behind floor (b) as on the issue's machine (3.1×): say how far
+    # it is here, and what the 2.5× asks of mdbook-vision in floor (b)'s terms.
+    print()
+    print("How slow the unbuffered skeleton is here (issue 9's machine: 3.1× floor (b)):")
+    for (size, shape, series), r in results.items():
+        if int(size) >= 2000:
+            gap = r["unbuffered"][0] / r["b"][0]
+            print(
+                f"- {size} {shape} {series or 'plain'}: {gap:.2f}× floor (b), "
+                f"so 2.5× faster than it means {gap / 2.5:.2f}× floor (b)"
+            )
     sys.exit(0 if ok else 1)
 
 
