@@ -244,8 +244,7 @@ fn applied_book(input: &str) -> Vec<u8> {
 }
 
 #[test]
-fn texts_escaped_ahead_on_other_threads_come_out_in_book_order() {
-    // Enough chapters for many runs of escaped texts, and too few for one.
+fn the_written_book_holds_the_applied_texts_in_book_order() {
     for n in [3, 40, 333] {
         let input = many_chapter_book(n);
         let mdbook_vision::Preprocessed {
