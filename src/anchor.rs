@@ -552,24 +552,14 @@ fn id_from_text_v05(text: &str) -> String {
         // Only capital sigma lowercases by its place in a word.
         return keep_id_chars(&text.to_lowercase());
     }
-    // Elsewhere a string lowercases char by char, and lowercasing keeps
-    // letters letters: one pass, no lowercased copy, ASCII the short way.
+    // Elsewhere a string lowercases char by char: one pass, no lowercased
+    // copy, ASCII the short way.
     let mut id = String::with_capacity(text.len());
     for ch in text.chars() {
         if ch.is_ascii() {
-            if ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' {
-                id.push(ch.to_ascii_lowercase());
-            } else if ch.is_ascii_whitespace() || ch == '\u{0B}' {
-                id.push('-');
-            }
-            continue;
-        }
-        for ch in ch.to_lowercase() {
-            if ch.is_alphanumeric() {
-                id.push(ch);
-            } else if ch.is_whitespace() {
-                id.push('-');
-            }
+            push_id_char(&mut id, ch.to_ascii_lowercase());
+        } else {
+            ch.to_lowercase().for_each(|ch| push_id_char(&mut id, ch));
         }
     }
     id
@@ -580,16 +570,17 @@ fn id_from_text_v05(text: &str) -> String {
 fn keep_id_chars(text: &str) -> String {
     // Never longer than the text (`-` for a blank is never longer than it).
     let mut id = String::with_capacity(text.len());
-    id.extend(text.chars().filter_map(|ch| {
-        if ch.is_alphanumeric() || ch == '_' || ch == '-' {
-            Some(ch)
-        } else if ch.is_whitespace() {
-            Some('-')
-        } else {
-            None
-        }
-    }));
+    text.chars().for_each(|ch| push_id_char(&mut id, ch));
     id
+}
+
+/// [`keep_id_chars`] for one character.
+fn push_id_char(id: &mut String, ch: char) {
+    if ch.is_alphanumeric() || ch == '_' || ch == '-' {
+        id.push(ch);
+    } else if ch.is_whitespace() {
+        id.push('-');
+    }
 }
 
 /// 0.4's `id_from_content`, on the heading's inner HTML.
