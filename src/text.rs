@@ -242,16 +242,18 @@ pub fn push_escaped_cell(out: &mut String, s: &str) {
 }
 
 /// The bytes [`push_escaped_cell`] replaces, as a table to look them up in.
-const CELL_SPECIAL: [bool; 256] = {
+const CELL_SPECIAL: [bool; 256] = byte_set(b"|<>&\\`*_[]#~\n\r");
+
+/// A table that is true for each of `bytes`.
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
-    let special = b"|<>&\\`*_[]#~\n\r";
     let mut i = 0;
-    while i < special.len() {
-        table[special[i] as usize] = true;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
         i += 1;
     }
     table
-};
+}
 
 /// Escapes a link destination so it stays one destination inside `(...)`.
 pub fn escape_url(s: &str) -> String {
@@ -295,13 +297,7 @@ pub fn push_escaped_url(out: &mut String, s: &str) {
 /// The bytes [`push_escaped_url`] may not copy as they are: the escaped
 /// ones, the ASCII controls, and the first byte of U+0080 to U+00BF.
 const URL_SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let special = b" ()<>|\"`\\";
-    let mut i = 0;
-    while i < special.len() {
-        table[special[i] as usize] = true;
-        i += 1;
-    }
+    let mut table = byte_set(b" ()<>|\"`\\");
     let mut b = 0;
     while b < 0x20 {
         table[b] = true;
