@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::directive::{Directive, DirectiveName, Found};
 use crate::index::EntryId;
-use crate::index::{column_named, TableShape};
+use crate::index::TableShape;
 use crate::model::Kind;
 use crate::relations::{is_placeholder_partner, Story, StorySource};
 use crate::scan::{BlockKind, Scan};
@@ -103,7 +103,7 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> V
     edits.extend(crate::faq::gap_edits(a, ci, scan));
     for (ti, table) in scan.tables.iter().enumerate() {
         if a.index.table_shape_at(ci, ti) == Some(TableShape::StatusOwner) {
-            if let Some(col) = column_named(table, &["owner", "owners"]) {
+            if let Some(col) = table.column(&["owner", "owners"]) {
                 for row in &table.rows {
                     if let Some(cell) = row.cells.get(col) {
                         let links: Vec<Range<usize>> =

@@ -7,7 +7,7 @@
 
 use crate::config::KeyEntry;
 use crate::directive::{Arg, Directive, DirectiveName};
-use crate::index::{column_named, EntryId};
+use crate::index::EntryId;
 use crate::model::Kind;
 use crate::render::{entry_link, people, table, Edit};
 use crate::scan::{Scan, Table};
@@ -281,14 +281,14 @@ pub fn roadmap_tables<'s>(
         .enumerate()
         .filter(|&(ti, t)| !is_key_table(t) && a.index.table_shape_at(ci, ti).is_none())
         .filter_map(|(_, t)| {
-            let status = column_named(t, &["status", "state"])?;
+            let status = t.column(&["status", "state"])?;
             Some((
                 t,
                 RoadmapColumns {
                     status,
-                    plan: column_named(t, &["plan", "item", "roadmap item", "plans"]),
-                    owner: column_named(t, &["owner", "owners"]),
-                    updated: column_named(t, &["last updated", "updated", "last update", "date"]),
+                    plan: t.column(&["plan", "item", "roadmap item", "plans"]),
+                    owner: t.column(&["owner", "owners"]),
+                    updated: t.column(&["last updated", "updated", "last update", "date"]),
                 },
             ))
         })
@@ -430,8 +430,6 @@ pub fn table_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::anchor::MdbookLine;
-    use crate::scan::ParseSettings;
 
     /// The first `is_key_table`, reading the header's keys as strings.
     fn reference_is_key_table(t: &Table) -> bool {
@@ -460,12 +458,7 @@ mod tests {
         fn key_tables_match_header_keys(
             header in proptest::collection::vec(proptest::sample::select(HEADERS), 1..4)
         ) {
-            let text = format!(
-                "| {} |\n|{}\n| x |\n",
-                header.join(" | "),
-                " --- |".repeat(header.len())
-            );
-            let scan = crate::scan::scan(&text, ParseSettings::new(MdbookLine::V05, false));
+            let scan = crate::scan::scan_of_table_with_header(&header);
             let table = &scan.tables[0];
             proptest::prop_assert_eq!(is_key_table(table), reference_is_key_table(table));
         }

@@ -103,15 +103,20 @@ pub struct Table {
 }
 
 impl Table {
-    /// The index of the column whose header matches `name` (case and markup ignored).
+    /// The index of the first column whose header has one of `names` as its
+    /// title key (case and markup ignored). The names are keys already
+    /// (lowercase words), so no header's key is made to compare them.
     pub fn column(&self, names: &[&str]) -> Option<usize> {
-        self.header.cells.iter().position(|c| {
-            let key = crate::text::title_key(&c.text);
-            names.iter().any(|n| crate::text::title_key(n) == key)
-        })
+        debug_assert!(names.iter().all(|n| crate::text::title_key(n) == *n));
+        self.header
+            .cells
+            .iter()
+            .position(|c| names.iter().any(|n| crate::text::title_key_is(&c.text, n)))
     }
 
-    /// The header cells' comparison keys.
+    /// The header cells' comparison keys: what the tests hold the header
+    /// lookups to.
+    #[cfg(test)]
     pub fn header_keys(&self) -> Vec<String> {
         self.header
             .cells
@@ -701,6 +706,18 @@ impl OutlineRecorder {
         self.flush();
         self.out
     }
+}
+
+/// The scan of a chapter that is one table with `header` and one row, for
+/// tests of what is read from table headers.
+#[cfg(test)]
+pub fn scan_of_table_with_header(header: &[&str]) -> Scan {
+    let text = format!(
+        "| {} |\n|{}\n| x |\n",
+        header.join(" | "),
+        " --- |".repeat(header.len())
+    );
+    scan(&text, ParseSettings::new(MdbookLine::V05, false))
 }
 
 #[cfg(test)]

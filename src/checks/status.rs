@@ -3,7 +3,7 @@
 
 use crate::diag::{Draft, Reporter, UNKNOWN_STATUS};
 use crate::directive::DirectiveName;
-use crate::index::{column_named, TableShape};
+use crate::index::TableShape;
 use crate::text::{did_you_mean, is_emoji_like, title_key, title_key_is};
 use crate::Analysis;
 
@@ -41,7 +41,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
             if a.index.table_shape_at(ci, ti) != Some(TableShape::StatusOwner) {
                 continue;
             }
-            let Some(col) = column_named(table, &["status"]) else {
+            let Some(col) = table.column(&["status"]) else {
                 continue;
             };
             for row in &table.rows {
