@@ -472,10 +472,11 @@ pub(crate) fn owner_links(
         if handle_len == 0 || preceded_by_word || in_link {
             continue;
         }
-        let handle = &text[start + 1..end];
+        let mut link = String::new();
+        push_profile_link(&mut link, config, &text[start + 1..end]);
         edits.push(Edit {
             span: start..end,
-            text: format!("[@{handle}]({})", config.owner_link(handle)),
+            text: link,
         });
     }
     edits
