@@ -1060,7 +1060,7 @@ pub fn write_value<W: std::io::Write>(value: &Value, mut writer: W) -> std::io::
 /// Writes the book as compact JSON, byte for byte as serde_json would, but
 /// with our own string escaping and each chapter's text escaped straight
 /// into the output. Iterative: nesting depth costs heap, not stack.
-struct Writer<'w, 'c, W: std::io::Write + ?Sized> {
+struct Writer<'w, 'c, W: std::io::Write> {
     out: &'w mut W,
     /// Where chapter texts come from; `None`: from the book itself.
     content: Option<&'c ContentWriter<'c>>,
