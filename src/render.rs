@@ -211,14 +211,20 @@ pub fn link(text: &str, dest: &str) -> String {
 
 /// [`link`], appending to `out`.
 pub fn push_link(out: &mut String, text: &str, dest: &str) {
+    push_link_with(out, text, |write| write(dest));
+}
+
+/// [`push_link`], the destination given piece by piece by `dest`, each
+/// escaped as it comes (escaping goes character by character).
+fn push_link_with(out: &mut String, text: &str, dest: impl FnOnce(&mut dyn FnMut(&str))) {
     out.push('[');
     crate::text::push_escaped_cell(out, text);
     out.push_str("](");
-    crate::text::push_escaped_url(out, dest);
+    dest(&mut |piece| crate::text::push_escaped_url(out, piece));
     out.push(')');
 }
 
-/// [`link`] to an entry: [`link_to`] its destination.
+/// [`link`] to an entry: to its heading, from chapter `from`.
 pub fn entry_link(text: &str, a: &Analysis, from: usize, id: EntryId) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     push_entry_link(&mut out, text, a, from, id);
@@ -228,25 +234,12 @@ pub fn entry_link(text: &str, a: &Analysis, from: usize, id: EntryId) -> String 
 /// [`entry_link`], appending to `out`, its destination escaped as it is
 /// written: a table of links makes no string per link.
 pub fn push_entry_link(out: &mut String, text: &str, a: &Analysis, from: usize, id: EntryId) {
-    out.push('[');
-    crate::text::push_escaped_cell(out, text);
-    out.push_str("](");
-    // Escaping goes character by character, so the pieces escape one by one.
-    write_link_to(a, from, id, |piece| {
-        crate::text::push_escaped_url(out, piece)
-    });
-    out.push(')');
+    push_link_with(out, text, |write| write_link_to(a, from, id, write));
 }
 
-/// A link from chapter `from` to an entry: relative path (`.md`, so mdBook
-/// rewrites it) and the entry's anchor; `#anchor` on the same page.
-pub fn link_to(a: &Analysis, from: usize, id: EntryId) -> String {
-    let mut out = String::new();
-    write_link_to(a, from, id, |piece| out.push_str(piece));
-    out
-}
-
-/// [`link_to`], given piece by piece to `write`.
+/// The destination of a link from chapter `from` to an entry, given piece
+/// by piece to `write`: relative path (`.md`, so mdBook rewrites it) and the
+/// entry's anchor; `#anchor` on the same page.
 fn write_link_to(a: &Analysis, from: usize, id: EntryId, mut write: impl FnMut(&str)) {
     let entry = &a.index.entries[id];
     let whole_page = entry.extent.end == usize::MAX && entry.heading == 0;
