@@ -70,14 +70,18 @@ pub enum Item {
     Malformed,
 }
 
-/// A chapter object: the fields we read typed, the rest as JSON, and the
-/// order of all of them as they came.
+/// A chapter object: the fields we read typed, the rest as compact JSON, and
+/// the order of all of them as they came.
 #[derive(Debug, Default)]
 pub struct Chapter {
     name: String,
     content: String,
     sub_items: Vec<Item>,
     fields: Vec<Field>,
+    /// The other fields' values, written as compact JSON one after another
+    /// as they were read: one string a chapter rather than a tree of values
+    /// (`number`, `path`, `parent_names`, …) that are only written back.
+    json: String,
 }
 
 /// A key of a chapter object, in input order.
@@ -89,8 +93,9 @@ enum Field {
     Content,
     /// An array `sub_items`, kept in [`Chapter::sub_items`].
     SubItems,
-    /// Any other key (or one of the above with a value of another type).
-    Other(Cow<'static, str>, Value),
+    /// Any other key (or one of the above with a value of another type), and
+    /// where its value is in [`Chapter::json`].
+    Other(Cow<'static, str>, u32, u32),
 }
 
 impl Field {
@@ -99,7 +104,7 @@ impl Field {
             Field::Name => "name",
             Field::Content => "content",
             Field::SubItems => "sub_items",
-            Field::Other(k, _) => k,
+            Field::Other(k, ..) => k,
         }
     }
 }
@@ -122,26 +127,48 @@ fn key_name(key: String) -> Cow<'static, str> {
 }
 
 impl Chapter {
-    fn string(&self, key: &str) -> Option<&str> {
+    /// The value of a field kept as JSON, when it is a string.
+    fn string(&self, key: &str) -> Option<String> {
         self.fields.iter().find_map(|f| match f {
-            Field::Other(k, Value::String(s)) if k == key => Some(s.as_str()),
+            Field::Other(k, start, end) if k == key => {
+                let json = &self.json[*start as usize..*end as usize];
+                json.starts_with('"')
+                    .then(|| serde_json::from_str(json).ok())
+                    .flatten()
+            }
             _ => None,
         })
+    }
+
+    /// The JSON of a field kept as JSON.
+    fn json(&self, start: u32, end: u32) -> &str {
+        &self.json[start as usize..end as usize]
     }
 
     fn has(&self, key: &str) -> bool {
         self.fields.iter().any(|f| f.key() == key)
     }
 
+    /// Keeps `value` as JSON under `key`.
+    fn set_json(&mut self, key: String, value: Value) -> Result<(), String> {
+        let start = self.json.len();
+        // Writing to a Vec cannot fail; the writer writes valid UTF-8.
+        let mut bytes = std::mem::take(&mut self.json).into_bytes();
+        let written = write_value(&value, &mut bytes);
+        dismantle(value);
+        self.json = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+        written.map_err(|e| e.to_string())?;
+        let offset = |n: usize| u32::try_from(n).map_err(|_| "a chapter's fields are over 4 GiB");
+        let field = Field::Other(key_name(key), offset(start)?, offset(self.json.len())?);
+        self.set(field);
+        Ok(())
+    }
+
     /// Adds a field; a key given twice keeps its first place and its last
     /// value, as a JSON object does.
     fn set(&mut self, field: Field) {
         match self.fields.iter().position(|f| f.key() == field.key()) {
-            Some(i) => {
-                if let Field::Other(_, old) = std::mem::replace(&mut self.fields[i], field) {
-                    dismantle(old);
-                }
-            }
+            Some(i) => self.fields[i] = field,
             None => self.fields.push(field),
         }
     }
@@ -151,11 +178,6 @@ impl Chapter {
 impl Drop for Chapter {
     fn drop(&mut self) {
         drop_items(std::mem::take(&mut self.sub_items));
-        for field in self.fields.drain(..) {
-            if let Field::Other(_, v) = field {
-                dismantle(v);
-            }
-        }
     }
 }
 
@@ -665,13 +687,14 @@ impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_> {
         });
         let mut ch = Chapter::default();
         while let Some(key) = map.next_key::<String>()? {
-            let field = match key.as_str() {
+            let value = match key.as_str() {
                 "sub_items" => match map.next_value_seed(ItemsSeed(self.0.nested()?))? {
                     BookField::Items(items) => {
                         ch.sub_items = items;
-                        Field::SubItems
+                        ch.set(Field::SubItems);
+                        continue;
                     }
-                    BookField::Value(v) => Field::Other(key_name(key), v),
+                    BookField::Value(v) => v,
                 },
                 "content" | "name" => {
                     let place = match (key.as_str(), number) {
@@ -687,21 +710,20 @@ impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_> {
                     match (map.next_value_seed(seed)?, key.as_str()) {
                         (Value::String(s), "content") => {
                             ch.content = s;
-                            Field::Content
+                            ch.set(Field::Content);
+                            continue;
                         }
                         (Value::String(s), _) => {
                             ch.name = s;
-                            Field::Name
+                            ch.set(Field::Name);
+                            continue;
                         }
-                        (v, _) => Field::Other(key_name(key), v),
+                        (v, _) => v,
                     }
                 }
-                _ => {
-                    let v = map.next_value_seed(self.0.nested()?.value())?;
-                    Field::Other(key_name(key), v)
-                }
+                _ => map.next_value_seed(self.0.nested()?.value())?,
             };
-            ch.set(field);
+            ch.set_json(key, value).map_err(serde::de::Error::custom)?;
         }
         Ok(Ok(ch))
     }
@@ -973,8 +995,8 @@ pub fn take_chapters(request: &mut Request) -> Vec<ChapterText> {
     walk(request, &mut |ch| {
         out.push(ChapterText {
             name: ch.name.clone(),
-            source_path: ch.string("source_path").map(str::to_string),
-            path: ch.string("path").map(str::to_string),
+            source_path: ch.string("source_path"),
+            path: ch.string("path"),
             content: std::mem::take(&mut ch.content),
         });
     });
@@ -1076,6 +1098,8 @@ enum Node<'a> {
     Item(&'a Item),
     Value(&'a Value),
     Str(&'a str),
+    /// JSON written already.
+    Json(&'a str),
     /// A chapter's text, with the chapter's number.
     Content(&'a Chapter, usize),
 }
@@ -1113,7 +1137,7 @@ impl<'a> Rest<'a> {
                     Field::Name => Node::Str(&ch.name),
                     Field::Content => Node::Content(ch, *number),
                     Field::SubItems => Node::Items(&ch.sub_items),
-                    Field::Other(_, v) => Node::Value(v),
+                    Field::Other(_, start, end) => Node::Json(ch.json(*start, *end)),
                 };
                 (Some(field.key()), node)
             }),
@@ -1186,6 +1210,7 @@ impl<W: std::io::Write> Writer<'_, '_, W> {
             // Refused when the book was read.
             Node::Item(Item::Malformed) => return self.out.write_all(b"null"),
             Node::Str(s) => return crate::escape::write_str(self.out, s),
+            Node::Json(json) => return self.out.write_all(json.as_bytes()),
             Node::Content(ch, number) => return self.content(ch, number),
         };
         self.out.write_all(open)?;
@@ -1303,7 +1328,10 @@ mod tests {
                         Field::SubItems => {
                             map.serialize_entry("sub_items", &With(ch.sub_items.as_slice(), out))?
                         }
-                        Field::Other(key, v) => map.serialize_entry(key, v)?,
+                        Field::Other(key, start, end) => {
+                            let v: Value = serde_json::from_str(ch.json(*start, *end)).unwrap();
+                            map.serialize_entry(key, &v)?
+                        }
                     }
                 }
                 map.end()
