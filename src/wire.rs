@@ -131,7 +131,7 @@ impl Chapter {
     fn string(&self, key: &str) -> Option<String> {
         self.fields.iter().find_map(|f| match f {
             Field::Other(k, start, end) if k == key => {
-                let json = &self.json[*start as usize..*end as usize];
+                let json = self.json(*start, *end);
                 json.starts_with('"')
                     .then(|| serde_json::from_str(json).ok())
                     .flatten()
