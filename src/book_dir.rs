@@ -30,7 +30,7 @@ pub struct DiskBook {
     /// The source directory as written in book.toml (`src` by default).
     pub src: String,
     /// Every chapter in SUMMARY order, depth first, after `index` and `links`.
-    pub chapters: Vec<ChapterText>,
+    pub chapters: Vec<ChapterText<'static>>,
 }
 
 impl DiskBook {
@@ -113,7 +113,7 @@ pub fn load(root: &Path) -> Result<DiskBook, BookError> {
         };
         if run_links {
             let base = src_dir.join(Path::new(&source).parent().unwrap_or(Path::new("")));
-            ch.content = replace_all(&ch.content, &base, 0);
+            ch.content = replace_all(&ch.content, &base, 0).into();
         }
         if run_index {
             ch.path = Some(index_path(&source));
@@ -173,13 +173,13 @@ fn load_chapter(
     link: &Link,
     src_dir: &Path,
     create_missing: bool,
-) -> Result<ChapterText, BookError> {
+) -> Result<ChapterText<'static>, BookError> {
     let Some(location) = &link.location else {
         return Ok(ChapterText {
             name: link.name.clone(),
             source_path: None,
             path: None,
-            content: String::new(),
+            content: String::new().into(),
         });
     };
     let full = if location.is_absolute() {
@@ -216,7 +216,7 @@ fn load_chapter(
         name: link.name.clone(),
         source_path: Some(source.clone()),
         path: Some(source),
-        content,
+        content: content.into(),
     })
 }
 

@@ -121,6 +121,94 @@ impl<W: io::Write + ?Sized> std::fmt::Write for Escaper<'_, W> {
     }
 }
 
+/// A `\u` escape in a JSON string that names half of a surrogate pair
+/// without its other half: valid JSON syntax, but no character. The offset
+/// of its backslash in the string token.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LoneSurrogate(pub usize);
+
+/// The text of the JSON string token `token` (quotes included), which
+/// serde_json has checked as a whole (its escapes are well formed; only a
+/// lone surrogate is left to find), unescaped into `out`.
+pub fn unescape_into(token: &str, out: &mut String) -> Result<(), LoneSurrogate> {
+    let bytes = token.as_bytes();
+    let end = bytes.len().saturating_sub(1);
+    let mut read = 1.min(end);
+    loop {
+        // A backslash is ASCII, so `read` and `next` are char boundaries.
+        let next = memchr::memchr(b'\\', &bytes[read..end]).map_or(end, |i| read + i);
+        out.push_str(&token[read..next]);
+        if next == end {
+            return Ok(());
+        }
+        let (c, len) = decode_escape(bytes, next)?;
+        out.push(c);
+        read = next + len;
+    }
+}
+
+/// Unescapes the JSON string token that fills `buf` (quotes included, checked
+/// by serde_json as for [`unescape_into`]) where it lies: its text is written
+/// from the start of `buf` on, and its length returned. The text is never
+/// longer than the token (an escape is at least as long as what it stands
+/// for), so each byte is read before it is written over.
+pub fn unescape_in_place(buf: &mut [u8]) -> Result<usize, LoneSurrogate> {
+    let end = buf.len().saturating_sub(1);
+    let (mut read, mut write) = (1.min(end), 0);
+    loop {
+        let next = memchr::memchr(b'\\', &buf[read..end]).map_or(end, |i| read + i);
+        buf.copy_within(read..next, write);
+        write += next - read;
+        if next == end {
+            return Ok(write);
+        }
+        let (c, len) = decode_escape(buf, next)?;
+        write += c.encode_utf8(&mut buf[write..next + len]).len();
+        read = next + len;
+    }
+}
+
+/// The character the escape at `bytes[at]` (a backslash) stands for, and the
+/// escape's length. The escape is well formed (serde_json checked it).
+fn decode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), LoneSurrogate> {
+    let c = match bytes.get(at + 1) {
+        Some(b'n') => '\n',
+        Some(b't') => '\t',
+        Some(b'r') => '\r',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'u') => return decode_unicode(bytes, at),
+        // `"`, `\\` and `/` stand for themselves.
+        Some(&b) => char::from(b),
+        // Not in a checked token; refused rather than trusted.
+        None => return Err(LoneSurrogate(at)),
+    };
+    Ok((c, 2))
+}
+
+/// A `\uXXXX` escape at `bytes[at]`, or a surrogate pair of two of them.
+fn decode_unicode(bytes: &[u8], at: usize) -> Result<(char, usize), LoneSurrogate> {
+    let hex = |from: usize| -> Option<u32> {
+        let digits = std::str::from_utf8(bytes.get(from..from + 4)?).ok()?;
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let lone = LoneSurrogate(at);
+    let first = hex(at + 2).ok_or(LoneSurrogate(at))?;
+    if let Some(c) = char::from_u32(first) {
+        return Ok((c, 6));
+    }
+    // A leading surrogate must be followed at once by a trailing one.
+    if !(0xd800..0xdc00).contains(&first) || bytes.get(at + 6..at + 8) != Some(b"\\u") {
+        return Err(lone);
+    }
+    let second = hex(at + 8).ok_or(LoneSurrogate(at))?;
+    if !(0xdc00..0xe000).contains(&second) {
+        return Err(lone);
+    }
+    let c = char::from_u32(0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00));
+    c.map(|c| (c, 12)).ok_or(lone)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,7 +270,56 @@ mod tests {
         ]
     }
 
+    /// The token unescaped both ways.
+    fn round_trip(token: &str) -> (Result<String, LoneSurrogate>, Result<String, LoneSurrogate>) {
+        let mut into = String::new();
+        let into = unescape_into(token, &mut into).map(|()| into);
+        let mut buf = token.as_bytes().to_vec();
+        let in_place =
+            unescape_in_place(&mut buf).map(|n| String::from_utf8(buf[..n].to_vec()).unwrap());
+        (into, in_place)
+    }
+
+    #[test]
+    fn unescapes_every_escape_and_surrogate_pairs() {
+        let token = r#""a\nb\t\"q\"\\ \/ \b\f\r \u00e9 \u20AC \ud83d\ude00 end""#;
+        let want: String = serde_json::from_str(token).unwrap();
+        assert_eq!(round_trip(token), (Ok(want.clone()), Ok(want)));
+        assert_eq!(round_trip(r#""""#), (Ok(String::new()), Ok(String::new())));
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_refused_where_it_is() {
+        for (token, at) in [
+            (r#""ab\ud800""#, 3),
+            (r#""\udc00x""#, 1),
+            (r#""x\ud800\u0041""#, 2),
+            (r#""x\ud800\n""#, 2),
+        ] {
+            assert!(serde_json::from_str::<String>(token).is_err(), "{token}");
+            let (into, in_place) = round_trip(token);
+            assert_eq!(into, Err(LoneSurrogate(at)), "{token}");
+            assert_eq!(in_place, Err(LoneSurrogate(at)), "{token}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn unescapes_as_serde_json_does(s in any::<String>(), chars in proptest::collection::vec(tricky_char(), 0..40)) {
+            for s in [s, chars.into_iter().collect()] {
+                // serde_json's own escapes, and every character escaped as `\\uXXXX`.
+                let plain = serde_json::to_string(&s).unwrap();
+                let mut all_u = String::from("\"");
+                for unit in s.encode_utf16() {
+                    all_u.push_str(&format!("\\u{unit:04x}"));
+                }
+                all_u.push('"');
+                for token in [plain, all_u] {
+                    prop_assert_eq!(round_trip(&token), (Ok(s.clone()), Ok(s.clone())));
+                }
+            }
+        }
+
         #[test]
         fn matches_serde_json(chars in proptest::collection::vec(tricky_char(), 0..40)) {
             let s: String = chars.into_iter().collect();

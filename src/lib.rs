@@ -28,15 +28,16 @@ use diag::{Diagnostic, Reporter, SourceFile};
 use index::{ChapterInfo, Index};
 use scan::ParseSettings;
 
-/// One chapter's text going in and out of the pipeline.
+/// One chapter's text going in and out of the pipeline: borrowed from the
+/// input the preprocessor read (see [`wire::take_chapters_in_place`]), or owned.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChapterText {
+pub struct ChapterText<'a> {
     pub name: String,
     /// Relative to the book's `src`; `None` for draft chapters.
     pub source_path: Option<String>,
     /// Where mdBook will render it (after its `index` preprocessor: README.md → index.md).
     pub path: Option<String>,
-    pub content: String,
+    pub content: std::borrow::Cow<'a, str>,
 }
 
 /// Everything the checks and the renderer read: the chapters, their scans,
@@ -151,39 +152,39 @@ impl Plan {
     }
 
     /// Each chapter's final text, made one at a time as the iterator is read.
-    pub fn apply(self, chapters: Vec<ChapterText>) -> impl Iterator<Item = String> {
+    pub fn apply(self, chapters: Vec<ChapterText<'_>>) -> impl Iterator<Item = String> + '_ {
         chapters
             .into_iter()
             .zip(self.edits)
-            .map(|(c, edits)| render::apply(&c.content, edits).unwrap_or(c.content))
+            .map(|(c, edits)| render::apply(&c.content, edits).unwrap_or(c.content.into_owned()))
     }
 }
 
 /// What the preprocessor has to say about the book it read: the request (its
 /// chapters taken out), the chapters and the plan for them.
-pub struct Preprocessed {
+pub struct Preprocessed<'i> {
     pub request: wire::Request,
-    pub chapters: Vec<ChapterText>,
+    pub chapters: Vec<ChapterText<'i>>,
     pub plan: Plan,
 }
 
-/// The preprocessor's work, short of writing anything: reads mdBook's
-/// `[context, book]` JSON from `input`, scanning chapters on the other cores
+/// The preprocessor's work, short of writing anything: parses mdBook's
+/// `[context, book]` JSON in `input`, scanning chapters on the other cores
 /// while the rest is still being parsed, then checks the book and plans its
 /// edits. `warn` hears about an mdBook version this build was not made for.
-pub fn preprocess(
-    mut input: impl std::io::Read,
+///
+/// The chapters' texts are unescaped where they lie in `input` and borrowed
+/// from it: the book is in memory once, not as the input and again as texts.
+pub fn preprocess<'i>(
+    input: &'i mut [u8],
     warn: &mut dyn FnMut(String),
-) -> anyhow::Result<Preprocessed> {
+) -> anyhow::Result<Preprocessed<'i>> {
     use anyhow::Context as _;
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .context("could not read the book from mdBook")?;
-    let (request, scan_ahead) = wire::parse_streaming(&bytes, ScanAhead::start);
-    // The input goes before the analysis grows: it never sits in memory next
-    // to the book's scans, index and edits.
-    drop(bytes);
+    let (request, scanned) = std::thread::scope(|scope| {
+        let start = |context: &serde_json::Value| ScanAhead::start(scope, context);
+        let (request, scan_ahead) = wire::parse_streaming(&*input, start);
+        (request, scan_ahead.map(ScanAhead::finish))
+    });
     let mut request = request.context("could not read the book from mdBook")?;
     if let Some(warning) = wire::version_warning(request.mdbook_version()) {
         warn(warning);
@@ -191,11 +192,14 @@ pub fn preprocess(
     let config = Config::from_book_config(request.book_config())
         .context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(request.line(), request.book_config());
-    let mut chapters = wire::take_chapters(&mut request);
+    let chapters = wire::take_chapters_in_place(&mut request, input)
+        .context("could not read the book from mdBook")?;
     let src_dir = request.src_dir();
-    let plan = match scan_ahead.and_then(|s| s.finish(&mut chapters, settings)) {
-        Some(scans) => plan_scanned(&chapters, scans, &config, settings, &src_dir),
-        None => plan_chapters(&chapters, &config, settings, &src_dir),
+    let plan = match scanned {
+        Some((scanned_with, scans)) if scanned_with == settings => {
+            plan_scanned(&chapters, scans, &config, settings, &src_dir)
+        }
+        _ => plan_chapters(&chapters, &config, settings, &src_dir),
     };
     Ok(Preprocessed {
         request,
@@ -251,7 +255,7 @@ pub fn plan_scanned(
     settings: ParseSettings,
     src_dir: &str,
 ) -> Plan {
-    let texts: Vec<&str> = chapters.iter().map(|c| c.content.as_str()).collect();
+    let texts: Vec<&str> = chapters.iter().map(|c| &*c.content).collect();
     let total_bytes: usize = texts.iter().map(|t| t.len()).sum();
     for (scan, first) in scans.iter_mut().zip(first_copies(chapters)) {
         if !first {
@@ -305,72 +309,64 @@ pub fn plan_scanned(
 
 /// Scans chapters while the rest of the book is still being read: a
 /// [`wire::ContentSink`] that hands each text to the other cores.
-pub struct ScanAhead {
+pub struct ScanAhead<'s> {
     settings: ParseSettings,
-    stream: parallel::Stream<Pushed, (Pushed, scan::Scan)>,
+    stream: parallel::Stream<'s, Pushed<'s>, (Pushed<'s>, scan::Scan)>,
     pushed: usize,
 }
 
 /// A chapter text as it went to [`ScanAhead`]: the order it came in, the
-/// chapter's number and the text.
-type Pushed = (usize, usize, String);
+/// chapter's number and the text as the JSON string it is in the input.
+type Pushed<'s> = (usize, usize, &'s str);
 
-impl ScanAhead {
-    /// A sink for the book that `context` describes; `None` when the context
-    /// does not say which mdBook runs (the book's shape will, after reading).
-    pub fn start(context: &serde_json::Value) -> Option<ScanAhead> {
+impl<'s> ScanAhead<'s> {
+    /// A sink for the book that `context` describes, scanning on threads of
+    /// `scope`; `None` when the context does not say which mdBook runs (the
+    /// book's shape will, after reading).
+    pub fn start(
+        scope: &'s std::thread::Scope<'s, '_>,
+        context: &serde_json::Value,
+    ) -> Option<ScanAhead<'s>> {
         let version = context.get("mdbook_version")?.as_str()?;
         let line = anchor::MdbookLine::from_version(&semver::Version::parse(version).ok()?);
         let config = context.get("config").unwrap_or(&serde_json::Value::Null);
         let settings = ParseSettings::for_book(line, config);
         Some(ScanAhead {
             settings,
-            stream: parallel::Stream::new(move |pushed: Pushed| {
-                let scan = scan::scan(&pushed.2, settings);
+            stream: parallel::Stream::new(scope, move |pushed: Pushed<'s>| {
+                // Unescaped for the scan only: the text that stays is made
+                // in the input itself once it is parsed, and is the same.
+                // (A lone surrogate fails the read then; what it scans here
+                // is never used.)
+                let mut text = String::with_capacity(pushed.2.len());
+                let _ = escape::unescape_into(pushed.2, &mut text);
+                let scan = scan::scan(&text, settings);
                 (pushed, scan)
             }),
             pushed: 0,
         })
     }
 
-    /// Puts each chapter's text back in place of the number [`wire`] left
-    /// there, and returns the scans for [`plan_scanned`]. `None` when the
-    /// book is to be parsed with other settings than the scans were made with.
-    pub fn finish(
-        self,
-        chapters: &mut [ChapterText],
-        settings: ParseSettings,
-    ) -> Option<Vec<Option<scan::Scan>>> {
+    /// The settings the chapters were scanned with, and each chapter's scan
+    /// by its number (for [`plan_scanned`]).
+    pub fn finish(self) -> (ParseSettings, Vec<Option<scan::Scan>>) {
         let mut done = self.stream.finish();
         // A chapter object with its `content` twice keeps the last (as JSON does).
         done.sort_unstable_by_key(|((order, chapter, _), _)| (*chapter, *order));
-        let mut by_chapter: Vec<Option<(String, scan::Scan)>> = Vec::new();
-        for ((_, chapter, text), scan) in done {
+        let mut by_chapter: Vec<Option<scan::Scan>> = Vec::new();
+        for ((_, chapter, _), scan) in done {
             if by_chapter.len() <= chapter {
                 by_chapter.resize_with(chapter + 1, || None);
             }
-            by_chapter[chapter] = Some((text, scan));
+            by_chapter[chapter] = Some(scan);
         }
-        let mut scans = Vec::with_capacity(chapters.len());
-        for c in chapters.iter_mut() {
-            let taken = c
-                .content
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| by_chapter.get_mut(n)?.take());
-            let scan = taken.map(|(text, scan)| {
-                c.content = text;
-                scan
-            });
-            scans.push(scan);
-        }
-        (settings == self.settings).then_some(scans)
+        (self.settings, by_chapter)
     }
 }
 
-impl wire::ContentSink for ScanAhead {
-    fn content(&mut self, chapter: usize, text: String) {
-        self.stream.push((self.pushed, chapter, text));
+impl<'s> wire::ContentSink<'s> for ScanAhead<'s> {
+    fn content(&mut self, chapter: usize, token: &'s str) {
+        self.stream.push((self.pushed, chapter, token));
         self.pushed += 1;
     }
 }

@@ -4,7 +4,7 @@
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use mdbook_vision::{diag, Preprocessed};
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,13 +75,18 @@ fn main() -> ExitCode {
 
 /// Runs as mdBook's preprocessor. On any error nothing is written to stdout.
 fn preprocess() -> anyhow::Result<ExitCode> {
-    // `preprocess` reads stdin to the end in large reads: no buffer needed.
-    let input = std::io::stdin().lock();
+    // Read to the end in large reads (no buffer needed): the chapters'
+    // texts are made in this very memory.
+    let mut input = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut input)
+        .context("could not read the book from mdBook")?;
     let Preprocessed {
         request,
         chapters,
         plan,
-    } = mdbook_vision::preprocess(input, &mut |warning| eprintln!("{warning}"))?;
+    } = mdbook_vision::preprocess(&mut input, &mut |warning| eprintln!("{warning}"))?;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!("{}", diag::render_human(&plan.diagnostics, color));
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
@@ -98,6 +103,7 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     // where freeing it piece by piece (the analysis most of all: millions of
     // small pieces) would take a noticeable while.
     std::mem::forget((request, chapters, plan));
+    std::mem::forget(input);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -51,27 +51,70 @@ where
     })
 }
 
-/// Work handed over while it is still being produced: `f` runs on every item
-/// on helper threads (one fewer than the cores) as soon as it is pushed, and
-/// [`Stream::finish`] lends the calling thread to what is left.
-pub struct Stream<T, R> {
-    items: Option<Sender<T>>,
-    queue: Arc<Mutex<Receiver<T>>>,
-    f: Arc<dyn Fn(T) -> R + Send + Sync>,
-    helpers: Vec<std::thread::JoinHandle<Vec<R>>>,
+/// [`map`] over owned items (each moved into `f`), results in order.
+pub fn map_owned<T, R, F>(items: Vec<T>, weight: impl Fn(&T) -> usize, f: F) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync,
+{
+    let total: usize = items.iter().map(&weight).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(items.len());
+    if threads <= 1 || total < MIN_PARALLEL_BYTES {
+        return items.into_iter().map(f).collect();
+    }
+    // Runs of about equal weight, cut from the end so each is split off whole.
+    let mut runs = Vec::with_capacity(threads);
+    let mut items = items;
+    let mut running = 0;
+    for i in (0..items.len()).rev() {
+        running += weight(&items[i]);
+        if runs.len() + 1 < threads && running * threads >= total * (runs.len() + 1) {
+            runs.push(items.split_off(i));
+        }
+    }
+    runs.push(items);
+    runs.reverse();
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|run| s.spawn(move || run.into_iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
-impl<T: Send + 'static, R: Send + 'static> Stream<T, R> {
-    pub fn new(f: impl Fn(T) -> R + Send + Sync + 'static) -> Stream<T, R> {
+/// Work handed over while it is still being produced: `f` runs on every item
+/// on helper threads of `scope` (one fewer than the cores) as soon as it is
+/// pushed, and [`Stream::finish`] lends the calling thread to what is left.
+/// Scoped, so items may borrow what the caller holds (the book's input).
+pub struct Stream<'scope, T, R> {
+    items: Option<Sender<T>>,
+    queue: Arc<Mutex<Receiver<T>>>,
+    f: Arc<dyn Fn(T) -> R + Send + Sync + 'scope>,
+    helpers: Vec<std::thread::ScopedJoinHandle<'scope, Vec<R>>>,
+}
+
+impl<'scope, T: Send + 'scope, R: Send + 'scope> Stream<'scope, T, R> {
+    pub fn new<'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        f: impl Fn(T) -> R + Send + Sync + 'scope,
+    ) -> Stream<'scope, T, R> {
         let (items, queue) = channel();
         let queue = Arc::new(Mutex::new(queue));
-        let f: Arc<dyn Fn(T) -> R + Send + Sync> = Arc::new(f);
+        let f: Arc<dyn Fn(T) -> R + Send + Sync + 'scope> = Arc::new(f);
         let helpers = (1..std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
             .filter_map(|_| {
                 let (queue, f) = (Arc::clone(&queue), Arc::clone(&f));
                 // Without a thread the work simply waits for `finish`.
                 std::thread::Builder::new()
-                    .spawn(move || drain(&queue, &*f))
+                    .spawn_scoped(scope, move || drain(&queue, &*f))
                     .ok()
             })
             .collect();
@@ -144,14 +187,31 @@ mod tests {
 
     #[test]
     fn a_stream_runs_every_pushed_item_once() {
-        let stream = Stream::new(|x: u64| x * x);
-        for x in 0..10_000u64 {
-            stream.push(x);
+        let borrowed: Vec<u64> = (0..10_000).collect();
+        std::thread::scope(|s| {
+            let stream = Stream::new(s, |x: &u64| x * x);
+            for x in &borrowed {
+                stream.push(x);
+            }
+            let mut out = stream.finish();
+            out.sort_unstable();
+            assert_eq!(out, (0..10_000u64).map(|x| x * x).collect::<Vec<_>>());
+            assert!(Stream::new(s, |x: u8| x).finish().is_empty());
+        });
+    }
+
+    #[test]
+    fn owned_items_keep_their_order_above_the_threshold() {
+        for n in [0, 1, 2, 3, 1000] {
+            let items: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+            let out = map_owned(items.clone(), |_| MIN_PARALLEL_BYTES / 10, |s| s + "!");
+            assert_eq!(
+                out,
+                items.iter().map(|s| format!("{s}!")).collect::<Vec<_>>()
+            );
         }
-        let mut out = stream.finish();
-        out.sort_unstable();
-        assert_eq!(out, (0..10_000u64).map(|x| x * x).collect::<Vec<_>>());
-        assert!(Stream::new(|x: u8| x).finish().is_empty());
+        let heavy_first = vec![MIN_PARALLEL_BYTES * 5, 1, 1];
+        assert_eq!(map_owned(heavy_first.clone(), |&w| w, |w| w), heavy_first);
     }
 
     #[test]

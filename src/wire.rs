@@ -6,7 +6,9 @@
 //! back as it came, in the order it came.
 
 use crate::anchor::MdbookLine;
+use crate::escape::LoneSurrogate;
 use crate::ChapterText;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -76,6 +78,10 @@ pub enum Item {
 pub struct Chapter {
     name: String,
     content: String,
+    /// Where the text still lies in the input, as the JSON string it was
+    /// read as (quotes included), until it is unescaped; `content` is empty
+    /// meanwhile.
+    token: Option<(usize, usize)>,
     sub_items: Vec<Item>,
     fields: Vec<Field>,
     /// The other fields' values, written as compact JSON one after another
@@ -158,6 +164,18 @@ impl Chapter {
         dismantle(value);
         self.json = String::from_utf8(bytes).map_err(|e| e.to_string())?;
         written.map_err(|e| e.to_string())?;
+        self.set_other(key, start)
+    }
+
+    /// Keeps JSON text as it came under `key`.
+    fn set_raw(&mut self, key: String, json: &str) -> Result<(), String> {
+        let start = self.json.len();
+        self.json.push_str(json);
+        self.set_other(key, start)
+    }
+
+    /// Adds the field whose value is `json[start..]`.
+    fn set_other(&mut self, key: String, start: usize) -> Result<(), String> {
         let offset = |n: usize| u32::try_from(n).map_err(|_| "a chapter's fields are over 4 GiB");
         let field = Field::Other(key_name(key), offset(start)?, offset(self.json.len())?);
         self.set(field);
@@ -266,36 +284,66 @@ impl Drop for Request {
 /// levels deep while bounding the memory an absurd input can claim.
 pub const MAX_DEPTH: usize = 20_000;
 
-/// Parses the `[context, book]` pair from bytes.
+/// Parses the `[context, book]` pair from bytes, each chapter's text
+/// unescaped into a string of its own.
 pub fn parse(bytes: &[u8]) -> Result<Request, WireError> {
-    parse_streaming(bytes, |_| None::<Keep>).0
+    let mut request = parse_streaming(bytes, |_| None::<Keep>).0?;
+    let mut failed = None;
+    walk(&mut request, &mut |ch| {
+        if let Some((start, end)) = ch.token.take() {
+            let token = std::str::from_utf8(&bytes[start..end]);
+            let token = token.map_err(|e| WireError::Json(e.to_string()));
+            let unescaped = token.and_then(|token| {
+                crate::escape::unescape_into(token, &mut ch.content)
+                    .map_err(|LoneSurrogate(at)| lone_surrogate(start + at))
+            });
+            if let Err(e) = unescaped {
+                failed.get_or_insert(e);
+            }
+        }
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(request),
+    }
 }
 
-/// Receives each chapter's text the moment it is parsed, so work on it can
+fn lone_surrogate(at: usize) -> WireError {
+    WireError::Json(format!(
+        "a chapter's text has a `\\u` escape of a lone surrogate at byte {at}"
+    ))
+}
+
+/// Hears of each chapter's text the moment it is parsed, so work on it can
 /// start while the rest of the book is still being parsed.
-pub trait ContentSink {
+pub trait ContentSink<'de> {
     /// `chapter` is the chapter's number in book order (as [`take_chapters`]
-    /// lists them).
-    fn content(&mut self, chapter: usize, text: String);
+    /// lists them), `token` its text as the JSON string it is in the input
+    /// (quotes included), checked by serde_json: see
+    /// [`unescape_into`](crate::escape::unescape_into).
+    fn content(&mut self, chapter: usize, token: &'de str);
 }
 
-/// No sink: every text stays in the book.
+/// No sink.
 enum Keep {}
 
-impl ContentSink for Keep {
-    fn content(&mut self, _: usize, _: String) {
+impl ContentSink<'_> for Keep {
+    fn content(&mut self, _: usize, _: &str) {
         match *self {}
     }
 }
 
-/// Like [`parse`], handing every chapter's text to the sink that `start`
-/// makes from the context (which precedes the book), if it makes one. A
-/// chapter whose text went to the sink holds its number (in decimal)
-/// instead, which [`take_chapters`] hands back as [`ChapterText::content`].
-/// The sink is returned even when parsing fails.
-pub fn parse_streaming<S, F>(bytes: &[u8], start: F) -> (Result<Request, WireError>, Option<S>)
+/// Parses the `[context, book]` pair from bytes, handing every chapter's
+/// text to the sink that `start` makes from the context (which precedes the
+/// book), if it makes one. The texts are left in `bytes`, still escaped:
+/// [`take_chapters_in_place`] unescapes them there. The sink is returned
+/// even when parsing fails.
+pub fn parse_streaming<'de, S, F>(
+    bytes: &'de [u8],
+    start: F,
+) -> (Result<Request, WireError>, Option<S>)
 where
-    S: ContentSink,
+    S: ContentSink<'de>,
     F: FnOnce(&Value) -> Option<S>,
 {
     let mut sink = None;
@@ -310,6 +358,7 @@ where
     let root = Root {
         start,
         sink: &mut sink,
+        base: bytes.as_ptr() as usize,
     };
     let read =
         serde::de::DeserializeSeed::deserialize(root, serde_stacker::Deserializer::new(&mut de))
@@ -365,30 +414,24 @@ fn into_request(read: RootRead) -> Result<Request, WireError> {
     }
 }
 
-/// Where in mdBook's JSON a value sits, as far as finding chapter texts goes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Place {
-    Other,
-    /// The `content` of the chapter with this number.
-    Content(usize),
-}
-
-/// Chapter numbers handed out so far, and where their texts go.
-struct Capture<'s> {
+/// Chapter numbers handed out so far, where the input starts (to find each
+/// text's place in it) and who hears of the texts.
+struct Capture<'s, 'de> {
     chapters: usize,
-    sink: &'s mut dyn ContentSink,
+    base: usize,
+    sink: Option<&'s mut dyn ContentSink<'de>>,
 }
 
 /// The depth of a value and the capture its chapters report to: what every
 /// seed below carries.
-struct Walk<'a, 's> {
+struct Walk<'a, 's, 'de> {
     depth: usize,
-    capture: Option<&'a mut Capture<'s>>,
+    capture: &'a mut Capture<'s, 'de>,
 }
 
-impl<'s> Walk<'_, 's> {
+impl<'s, 'de> Walk<'_, 's, 'de> {
     /// The walk one level further down.
-    fn nested<E: serde::de::Error>(&mut self) -> Result<Walk<'_, 's>, E> {
+    fn nested<E: serde::de::Error>(&mut self) -> Result<Walk<'_, 's, 'de>, E> {
         if self.depth >= MAX_DEPTH {
             return Err(E::custom(format!(
                 "it nests deeper than {MAX_DEPTH} levels"
@@ -396,28 +439,25 @@ impl<'s> Walk<'_, 's> {
         }
         Ok(Walk {
             depth: self.depth + 1,
-            capture: self.capture.as_deref_mut(),
+            capture: &mut *self.capture,
         })
     }
 
     /// A seed for plain JSON at this depth.
-    fn value(&self) -> Bounded<'static, 'static> {
-        Bounded {
-            depth: self.depth,
-            place: Place::Other,
-            capture: None,
-        }
+    fn value(&self) -> Bounded {
+        Bounded { depth: self.depth }
     }
 }
 
 /// The top-level `[context, book]`: the context first, then the sink it
-/// makes takes the book's chapter texts.
+/// makes hears of the book's chapter texts.
 struct Root<'o, S, F> {
     start: F,
     sink: &'o mut Option<S>,
+    base: usize,
 }
 
-impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::DeserializeSeed<'de>
+impl<'de, S: ContentSink<'de>, F: FnOnce(&Value) -> Option<S>> serde::de::DeserializeSeed<'de>
     for Root<'_, S, F>
 {
     type Value = RootRead;
@@ -430,7 +470,7 @@ impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Deserialize
 /// A seed that is its own visitor, for any JSON value: `deserialize_any(self)`.
 macro_rules! seed_by_visitor {
     ($seed:ident, $value:ty) => {
-        impl<'de> serde::de::DeserializeSeed<'de> for $seed<'_, '_> {
+        impl<'de> serde::de::DeserializeSeed<'de> for $seed<'_, '_, 'de> {
             type Value = $value;
 
             fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<$value, D::Error> {
@@ -472,7 +512,7 @@ macro_rules! scalars_as {
     };
 }
 
-impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de>
+impl<'de, S: ContentSink<'de>, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de>
     for Root<'_, S, F>
 {
     type Value = RootRead;
@@ -484,11 +524,8 @@ impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de
     scalars_as!(RootRead::NotArray);
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RootRead, A::Error> {
-        let element = Walk {
-            depth: 1,
-            capture: None,
-        };
-        let Some(context) = seq.next_element_seed(element.value())? else {
+        let element = Bounded { depth: 1 };
+        let Some(context) = seq.next_element_seed(element)? else {
             return Ok(RootRead::Pair {
                 context: None,
                 book: None,
@@ -496,13 +533,17 @@ impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de
             });
         };
         *self.sink = (self.start)(&context);
-        let mut capture = self.sink.as_mut().map(|sink| Capture {
+        let mut capture = Capture {
             chapters: 0,
-            sink: sink as &mut dyn ContentSink,
-        });
+            base: self.base,
+            sink: self
+                .sink
+                .as_mut()
+                .map(|sink| sink as &mut dyn ContentSink<'de>),
+        };
         let book_walk = Walk {
             depth: 1,
-            capture: capture.as_mut(),
+            capture: &mut capture,
         };
         let book = match seq.next_element_seed(BookSeed(book_walk)) {
             Ok(book) => book,
@@ -514,7 +555,7 @@ impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de
         let mut more = 0;
         if book.is_some() {
             loop {
-                match seq.next_element_seed(element.value()) {
+                match seq.next_element_seed(element) {
                     Ok(Some(v)) => {
                         dismantle(v);
                         more += 1;
@@ -541,11 +582,11 @@ impl<'de, S: ContentSink, F: FnOnce(&Value) -> Option<S>> serde::de::Visitor<'de
 }
 
 /// The book object.
-struct BookSeed<'a, 's>(Walk<'a, 's>);
+struct BookSeed<'a, 's, 'de>(Walk<'a, 's, 'de>);
 
 seed_by_visitor!(BookSeed, BookRead);
 
-impl<'de> serde::de::Visitor<'de> for BookSeed<'_, '_> {
+impl<'de> serde::de::Visitor<'de> for BookSeed<'_, '_, 'de> {
     type Value = BookRead;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -576,11 +617,11 @@ impl<'de> serde::de::Visitor<'de> for BookSeed<'_, '_> {
 }
 
 /// A list of book items (or, if it is not a list, the JSON it is).
-struct ItemsSeed<'a, 's>(Walk<'a, 's>);
+struct ItemsSeed<'a, 's, 'de>(Walk<'a, 's, 'de>);
 
 seed_by_visitor!(ItemsSeed, BookField);
 
-impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_, '_> {
+impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_, '_, 'de> {
     type Value = BookField;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -612,11 +653,11 @@ impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_, '_> {
 }
 
 /// One book item.
-struct ItemSeed<'a, 's>(Walk<'a, 's>);
+struct ItemSeed<'a, 's, 'de>(Walk<'a, 's, 'de>);
 
 seed_by_visitor!(ItemSeed, Item);
 
-impl<'de> serde::de::Visitor<'de> for ItemSeed<'_, '_> {
+impl<'de> serde::de::Visitor<'de> for ItemSeed<'_, '_, 'de> {
     type Value = Item;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -659,11 +700,11 @@ impl<'de> serde::de::Visitor<'de> for ItemSeed<'_, '_> {
 }
 
 /// A chapter object (or, if it is not an object, the JSON it is).
-struct ChapterSeed<'a, 's>(Walk<'a, 's>);
+struct ChapterSeed<'a, 's, 'de>(Walk<'a, 's, 'de>);
 
 seed_by_visitor!(ChapterSeed, Result<Chapter, Value>);
 
-impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_> {
+impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_, 'de> {
     type Value = Result<Chapter, Value>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -681,10 +722,8 @@ impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_> {
         mut map: A,
     ) -> Result<Self::Value, A::Error> {
         // Numbered as the chapter opens: book order, whatever the key order.
-        let number = self.0.capture.as_deref_mut().map(|capture| {
-            capture.chapters += 1;
-            capture.chapters - 1
-        });
+        let number = self.0.capture.chapters;
+        self.0.capture.chapters += 1;
         let mut ch = Chapter::default();
         while let Some(key) = map.next_key::<String>()? {
             let value = match key.as_str() {
@@ -696,31 +735,31 @@ impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_> {
                     }
                     BookField::Value(v) => v,
                 },
-                "content" | "name" => {
-                    let place = match (key.as_str(), number) {
-                        ("content", Some(n)) => Place::Content(n),
-                        _ => Place::Other,
-                    };
-                    let mut walk = self.0.nested()?;
-                    let seed = Bounded {
-                        depth: walk.depth,
-                        place,
-                        capture: walk.capture.take(),
-                    };
-                    match (map.next_value_seed(seed)?, key.as_str()) {
-                        (Value::String(s), "content") => {
-                            ch.content = s;
-                            ch.set(Field::Content);
-                            continue;
-                        }
-                        (Value::String(s), _) => {
-                            ch.name = s;
-                            ch.set(Field::Name);
-                            continue;
-                        }
-                        (v, _) => v,
+                // The text is left where it is in the input (no copy made
+                // while parsing), and its place noted.
+                "content" => {
+                    let token = map.next_value::<&'de RawValue>()?.get();
+                    if !token.starts_with('"') {
+                        ch.set_raw(key, token).map_err(serde::de::Error::custom)?;
+                        continue;
                     }
+                    let start = (token.as_ptr() as usize).wrapping_sub(self.0.capture.base);
+                    ch.content.clear();
+                    ch.token = Some((start, start + token.len()));
+                    ch.set(Field::Content);
+                    if let Some(sink) = self.0.capture.sink.as_deref_mut() {
+                        sink.content(number, token);
+                    }
+                    continue;
                 }
+                "name" => match map.next_value_seed(self.0.nested()?.value())? {
+                    Value::String(s) => {
+                        ch.name = s;
+                        ch.set(Field::Name);
+                        continue;
+                    }
+                    v => v,
+                },
                 _ => map.next_value_seed(self.0.nested()?.value())?,
             };
             ch.set_json(key, value).map_err(serde::de::Error::custom)?;
@@ -729,27 +768,27 @@ impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_> {
     }
 }
 
-/// Deserializes a JSON value no deeper than [`MAX_DEPTH`], handing a
-/// chapter's text to the capture (if any) when it is one.
-struct Bounded<'a, 's> {
+/// Deserializes a JSON value no deeper than [`MAX_DEPTH`].
+#[derive(Clone, Copy)]
+struct Bounded {
     depth: usize,
-    place: Place,
-    capture: Option<&'a mut Capture<'s>>,
 }
 
-seed_by_visitor!(Bounded, Value);
+impl<'de> serde::de::DeserializeSeed<'de> for Bounded {
+    type Value = Value;
 
-impl Bounded<'_, '_> {
-    fn top() -> Bounded<'static, 'static> {
-        Bounded {
-            depth: 0,
-            place: Place::Other,
-            capture: None,
-        }
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Bounded {
+    fn top() -> Bounded {
+        Bounded { depth: 0 }
     }
 
     /// The seed for a value inside this one.
-    fn nested<E: serde::de::Error>(&self) -> Result<Bounded<'static, 'static>, E> {
+    fn nested<E: serde::de::Error>(&self) -> Result<Bounded, E> {
         if self.depth >= MAX_DEPTH {
             return Err(E::custom(format!(
                 "it nests deeper than {MAX_DEPTH} levels"
@@ -757,23 +796,11 @@ impl Bounded<'_, '_> {
         }
         Ok(Bounded {
             depth: self.depth + 1,
-            place: Place::Other,
-            capture: None,
         })
-    }
-
-    fn string(self, v: String) -> Value {
-        match (self.place, self.capture) {
-            (Place::Content(chapter), Some(capture)) => {
-                capture.sink.content(chapter, v);
-                Value::String(chapter.to_string())
-            }
-            _ => Value::String(v),
-        }
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Bounded<'_, '_> {
+impl<'de> serde::de::Visitor<'de> for Bounded {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -792,10 +819,10 @@ impl<'de> serde::de::Visitor<'de> for Bounded<'_, '_> {
         Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(self.string(v.to_owned()))
+        Ok(Value::String(v.to_owned()))
     }
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(self.string(v))
+        Ok(Value::String(v))
     }
     fn visit_unit<E>(self) -> Result<Value, E> {
         Ok(Value::Null)
@@ -989,18 +1016,66 @@ pub fn version_warning(version: &str) -> Option<String> {
 }
 
 /// Every chapter's text, in book order (depth first), with its content moved
-/// out of the book; [`put_chapters`] moves it back.
-pub fn take_chapters(request: &mut Request) -> Vec<ChapterText> {
+/// out of the book; [`put_chapters`] moves it back. For a request made by
+/// [`parse`] (whose texts are unescaped already).
+pub fn take_chapters(request: &mut Request) -> Vec<ChapterText<'static>> {
     let mut out = Vec::new();
-    walk(request, &mut |ch| {
-        out.push(ChapterText {
-            name: ch.name.clone(),
-            source_path: ch.string("source_path"),
-            path: ch.string("path"),
-            content: std::mem::take(&mut ch.content),
-        });
-    });
+    walk(request, &mut |ch| out.push(take_chapter(ch)));
     out
+}
+
+fn take_chapter(ch: &mut Chapter) -> ChapterText<'static> {
+    ChapterText {
+        name: ch.name.clone(),
+        source_path: ch.string("source_path"),
+        path: ch.string("path"),
+        content: Cow::Owned(std::mem::take(&mut ch.content)),
+    }
+}
+
+/// [`take_chapters`] for a request made by [`parse_streaming`] from `input`:
+/// each text is unescaped where it lies in `input` (spread over the cores),
+/// so the texts are the input rather than a copy of it.
+pub fn take_chapters_in_place<'i>(
+    request: &mut Request,
+    input: &'i mut [u8],
+) -> Result<Vec<ChapterText<'i>>, WireError> {
+    let mut out = Vec::new();
+    // Each text's place in the input, and its chapter's number.
+    let mut tokens = Vec::new();
+    walk(request, &mut |ch| {
+        if let Some((start, end)) = ch.token.take() {
+            tokens.push((start, end, out.len()));
+        }
+        out.push(take_chapter(ch));
+    });
+    tokens.sort_unstable();
+    // The input cut into the texts' pieces, each borrowed on its own.
+    let mut pieces = Vec::with_capacity(tokens.len());
+    let (mut rest, mut at) = (input, 0);
+    for (start, end, chapter) in tokens {
+        let Some(skip) = start.checked_sub(at).filter(|_| end <= at + rest.len()) else {
+            return Err(WireError::Json("chapter texts overlap in the input".into()));
+        };
+        let (piece, tail) = std::mem::take(&mut rest)[skip..].split_at_mut(end - start);
+        (rest, at) = (tail, end);
+        pieces.push((chapter, start, piece));
+    }
+    let texts = crate::parallel::map_owned(
+        pieces,
+        |(_, _, piece)| piece.len(),
+        |(chapter, start, piece)| {
+            let len = crate::escape::unescape_in_place(piece)
+                .map_err(|LoneSurrogate(at)| lone_surrogate(start + at))?;
+            let text = std::str::from_utf8(&piece[..len]);
+            Ok((chapter, text.map_err(|e| WireError::Json(e.to_string()))?))
+        },
+    );
+    for text in texts {
+        let (chapter, text) = text?;
+        out[chapter].content = Cow::Borrowed(text);
+    }
+    Ok(out)
 }
 
 /// Puts each chapter's final text back, in the order [`take_chapters`] took
@@ -1329,7 +1404,13 @@ mod tests {
                             map.serialize_entry("sub_items", &With(ch.sub_items.as_slice(), out))?
                         }
                         Field::Other(key, start, end) => {
-                            let v: Value = serde_json::from_str(ch.json(*start, *end)).unwrap();
+                            // Through the stacker too: this sits deep in the book.
+                            let mut de = serde_json::Deserializer::from_str(ch.json(*start, *end));
+                            de.disable_recursion_limit();
+                            let v: Value = serde::Deserialize::deserialize(
+                                serde_stacker::Deserializer::new(&mut de),
+                            )
+                            .unwrap();
                             map.serialize_entry(key, &v)?
                         }
                     }
@@ -1458,6 +1539,43 @@ mod tests {
         let request = request(book);
         assert_eq!(request.shape, Shape::Items);
         assert_same_as_serde(&request);
+    }
+
+    #[test]
+    fn texts_unescaped_in_place_are_the_texts_parse_makes() {
+        let book = r#"{"items":[
+            {"Chapter":{"sub_items":[
+                {"Chapter":{"name":"inner","content":"\u00e9\ud83d\ude00 \"q\"\n\\","sub_items":[]}},
+                "Separator",
+                {"Chapter":{"name":"empty","content":"","sub_items":[]}}
+            ],"name":"outer","content":"first","content":"last\ttab\/"}},
+            {"Chapter":{"name":"plain","content":"no escapes at all","sub_items":[]}}
+        ]}"#;
+        let input = format!("[{CONTEXT},{book}]");
+        let want = take_chapters(&mut request(book));
+        let mut bytes = input.clone().into_bytes();
+        let mut heard = Vec::new();
+        struct Heard<'a, 'de>(&'a mut Vec<(usize, &'de str)>);
+        impl<'de> ContentSink<'de> for Heard<'_, 'de> {
+            fn content(&mut self, chapter: usize, token: &'de str) {
+                self.0.push((chapter, token));
+            }
+        }
+        let (parsed, _) = parse_streaming(input.as_bytes(), |_| Some(Heard(&mut heard)));
+        let mut parsed = parsed.unwrap();
+        // Every string went to the sink, the superseded one too, numbered in book order.
+        let numbers: Vec<usize> = heard.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, [1, 2, 0, 0, 3]);
+        for (_, token) in heard {
+            let mut text = String::new();
+            crate::escape::unescape_into(token, &mut text).unwrap();
+            assert_eq!(text, serde_json::from_str::<String>(token).unwrap());
+        }
+        let got = take_chapters_in_place(&mut parsed, &mut bytes).unwrap();
+        assert_eq!(got, want);
+        assert_eq!(got[0].content, "last\ttab/");
+        assert_eq!(got[1].content, "\u{e9}\u{1f600} \"q\"\n\\");
+        assert!(got.iter().all(|c| matches!(c.content, Cow::Borrowed(_))));
     }
 
     #[test]

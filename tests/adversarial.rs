@@ -16,13 +16,13 @@ use std::time::{Duration, Instant};
 /// Processes chapters `(path, text)` with the default config; returns the text of
 /// every chapter afterwards and the diagnostics.
 fn process(chapters: &[(&str, &str)]) -> (Vec<String>, Vec<Diagnostic>) {
-    let texts: Vec<ChapterText> = chapters
+    let texts: Vec<ChapterText<'static>> = chapters
         .iter()
         .map(|(p, t)| ChapterText {
             name: p.to_string(),
             source_path: Some(p.to_string()),
             path: Some(p.to_string()),
-            content: t.to_string(),
+            content: t.to_string().into(),
         })
         .collect();
     let outcome = process_chapters(
@@ -34,7 +34,7 @@ fn process(chapters: &[(&str, &str)]) -> (Vec<String>, Vec<Diagnostic>) {
     let out = texts
         .iter()
         .zip(outcome.new_content)
-        .map(|(c, n)| n.unwrap_or_else(|| c.content.clone()))
+        .map(|(c, n)| n.unwrap_or_else(|| c.content.to_string()))
         .collect();
     (out, outcome.diagnostics)
 }
@@ -656,6 +656,12 @@ fn bad_input_is_one_line_exit_1_and_nothing_on_stdout() {
         (b"[{\"root\": ".to_vec(), format!("{READ}the input is not valid JSON: EOF while parsing a value at line 1 column 10")),
         (b"[1, 2] trailing".to_vec(), format!("{READ}the input is not valid JSON: trailing characters at line 1 column 8")),
         (b"\xff\xfe[]".to_vec(), format!("{READ}the input is not valid JSON: expected value at line 1 column 1")),
+        // Valid JSON syntax, but no character: found as the text is unescaped.
+        {
+            let book = json!([ctx(json!({})), {"items": [chapter("P", Some("p.md"), "ab@@cd", vec![])]}]).to_string();
+            let at = book.find("@@").unwrap();
+            (book.replace("@@", "\\ud800").into_bytes(), format!("{READ}the input is not valid JSON: a chapter's text has a `\\u` escape of a lone surrogate at byte {at}"))
+        },
         // JSON of the wrong shape.
         (b"\"a book\"".to_vec(), format!("{SHAPE}expected a JSON array `[context, book]`")),
         (json!([ctx(json!({})), ok_book, 3]).to_string().into_bytes(), format!("{SHAPE}expected `[context, book]`, found an array of 3 elements")),

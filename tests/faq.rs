@@ -181,16 +181,16 @@ fn settings() -> ParseSettings {
     ParseSettings::new(MdbookLine::V05, true)
 }
 
-fn chapter(path: &str, content: &str) -> ChapterText {
+fn chapter(path: &str, content: &str) -> ChapterText<'static> {
     ChapterText {
         name: path.to_string(),
         source_path: Some(path.to_string()),
         path: Some(path.to_string()),
-        content: content.to_string(),
+        content: content.to_string().into(),
     }
 }
 
-fn seed_book() -> Vec<ChapterText> {
+fn seed_book() -> Vec<ChapterText<'static>> {
     vec![
         chapter("characters.md", CHARACTERS),
         chapter("status_quo.md", STATUS_QUO),
@@ -199,7 +199,7 @@ fn seed_book() -> Vec<ChapterText> {
     ]
 }
 
-fn run_with(chapters: &[ChapterText], config: Value) -> Outcome {
+fn run_with(chapters: &[ChapterText<'_>], config: Value) -> Outcome {
     let config = Config::from_table(Some(&config)).unwrap();
     process_chapters(chapters, &config, settings(), "src")
 }
@@ -333,10 +333,10 @@ fn the_seed_book_gets_exactly_the_expected_faq_diagnostics() {
 
 #[test]
 fn crlf_files_report_the_same_lines() {
-    let crlf: Vec<ChapterText> = seed_book()
+    let crlf: Vec<ChapterText<'static>> = seed_book()
         .into_iter()
         .map(|mut c| {
-            c.content = c.content.replace('\n', "\r\n");
+            c.content = c.content.replace('\n', "\r\n").into();
             c
         })
         .collect();
@@ -550,13 +550,13 @@ fn show_faq_gaps_adds_one_note_per_incomplete_entry_and_is_idempotent() {
     assert_eq!(out.new_content[3], None);
 
     // Run again on the output: nothing changes.
-    let again: Vec<ChapterText> = book
+    let again: Vec<ChapterText<'static>> = book
         .iter()
         .zip(&out.new_content)
         .map(|(c, new)| {
             let mut c = c.clone();
             if let Some(n) = new {
-                c.content = n.clone();
+                c.content = n.clone().into();
             }
             c
         })

@@ -307,14 +307,14 @@ fn book(with_vision: bool) -> impl Strategy<Value = Vec<String>> {
 }
 
 fn run(texts: &[String], line: MdbookLine) -> Outcome {
-    let chapters: Vec<ChapterText> = texts
+    let chapters: Vec<ChapterText<'static>> = texts
         .iter()
         .zip(PATHS)
         .map(|(t, p)| ChapterText {
             name: p.to_string(),
             source_path: Some(p.to_string()),
             path: Some(p.to_string()),
-            content: t.clone(),
+            content: t.clone().into(),
         })
         .collect();
     process_chapters(

@@ -15,14 +15,14 @@ fn settings() -> ParseSettings {
     ParseSettings::new(MdbookLine::V05, true)
 }
 
-fn chapters(files: &[(&str, &str)]) -> Vec<ChapterText> {
+fn chapters(files: &[(&str, &str)]) -> Vec<ChapterText<'static>> {
     files
         .iter()
         .map(|(path, content)| ChapterText {
             name: path.to_string(),
             source_path: Some(path.to_string()),
             path: Some(path.to_string()),
-            content: content.to_string(),
+            content: content.to_string().into(),
         })
         .collect()
 }

@@ -18,7 +18,7 @@ fn settings() -> ParseSettings {
 type ChapterEdit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
 
 /// The seed_stories fixture's chapters, optionally with one chapter's text changed.
-fn seed_chapters(edit: Option<ChapterEdit>) -> Vec<ChapterText> {
+fn seed_chapters(edit: Option<ChapterEdit>) -> Vec<ChapterText<'static>> {
     ["characters.md", "status_quo.md", "shiny_future.md"]
         .iter()
         .map(|p| {
@@ -33,14 +33,14 @@ fn seed_chapters(edit: Option<ChapterEdit>) -> Vec<ChapterText> {
                 name: p.to_string(),
                 source_path: Some(p.to_string()),
                 path: Some(p.to_string()),
-                content,
+                content: content.into(),
             }
         })
         .collect()
 }
 
 /// FAQ checks have their own tests; here only stories and links matter.
-fn run(chapters: &[ChapterText]) -> Outcome {
+fn run(chapters: &[ChapterText<'_>]) -> Outcome {
     let config = Config::from_table(Some(&serde_json::json!({"lints": {
         "missing-faq-section": "allow", "missing-faq": "allow", "unanswered-faq": "allow"
     }})))
@@ -245,7 +245,7 @@ fn seed_tables_build_under_both_lines_with_every_link_landing() {
     }
 }
 
-fn with_overview(overview: &str) -> Vec<ChapterText> {
+fn with_overview(overview: &str) -> Vec<ChapterText<'_>> {
     let mut chapters = seed_chapters(None);
     chapters.push(ChapterText {
         name: "Overview".into(),
@@ -383,7 +383,7 @@ fn the_seed_cast_named_on_one_side_links_both_ways_under_both_lines() {
 }
 
 /// A chapter named after its path, at that path.
-fn chapter(path: &str, content: &str) -> ChapterText {
+fn chapter<'a>(path: &str, content: &'a str) -> ChapterText<'a> {
     ChapterText {
         name: path.into(),
         source_path: Some(path.into()),
@@ -441,14 +441,17 @@ fn two_characters_of_one_name_are_told_apart_by_path_and_anchor() {
     );
     // The output reads back as the same story: a fixed point.
     let mut again = chapters.clone();
-    again[0].content = out.new_content[0].clone().unwrap();
-    again[1].content = story.to_string();
+    again[0].content = out.new_content[0].clone().unwrap().into();
+    again[1].content = story.to_string().into();
     let out = run(&again);
     assert_eq!(out.diagnostics, vec![]);
     assert_eq!(out.new_content, vec![None, None]);
     // By name alone the two are ambiguous, and the error says how to pick one.
     let mut by_name = chapters.clone();
-    by_name[1].content = by_name[1].content.replace("characters.md#alan-1", "Alan");
+    by_name[1].content = by_name[1]
+        .content
+        .replace("characters.md#alan-1", "Alan")
+        .into();
     let out = run(&by_name);
     assert_eq!(out.diagnostics.len(), 1, "{:#?}", out.diagnostics);
     assert_eq!(out.diagnostics[0].lint, "ambiguous-reference");

@@ -231,11 +231,12 @@ fn many_chapter_book(n: usize) -> String {
 
 /// The book as the plan's texts, applied and put back, serialise it.
 fn applied_book(input: &str) -> Vec<u8> {
+    let mut bytes = input.as_bytes().to_vec();
     let mdbook_vision::Preprocessed {
         mut request,
         chapters,
         plan,
-    } = mdbook_vision::preprocess(input.as_bytes(), &mut |_| {}).unwrap();
+    } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
     let texts: Vec<String> = plan.apply(chapters).collect();
     mdbook_vision::wire::put_chapters(&mut request, texts);
     let mut out = Vec::new();
@@ -247,11 +248,12 @@ fn applied_book(input: &str) -> Vec<u8> {
 fn the_written_book_holds_the_applied_texts_in_book_order() {
     for n in [3, 40, 333] {
         let input = many_chapter_book(n);
+        let mut bytes = input.as_bytes().to_vec();
         let mdbook_vision::Preprocessed {
             request,
             chapters,
             plan,
-        } = mdbook_vision::preprocess(input.as_bytes(), &mut |_| {}).unwrap();
+        } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
         assert!(
             plan.edits.iter().any(|e| !e.is_empty()),
             "some text changes"
@@ -291,11 +293,12 @@ impl Write for FailingAfter {
 #[test]
 fn output_that_fails_stops_the_writing_with_its_error() {
     let input = many_chapter_book(500);
+    let mut bytes = input.as_bytes().to_vec();
     let mdbook_vision::Preprocessed {
         request,
         chapters,
         plan,
-    } = mdbook_vision::preprocess(input.as_bytes(), &mut |_| {}).unwrap();
+    } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
     for left in [0, 1, 5_000, 100_000] {
         let err = plan
             .write_book(&request, &chapters, &mut FailingAfter { left })

@@ -11,11 +11,12 @@ use mdbook_vision::{preprocess, wire, Preprocessed};
 
 /// The book written back and, per chapter, whether its text changed.
 fn run(bytes: &[u8]) -> Option<(Vec<u8>, Vec<bool>)> {
+    let mut input = bytes.to_vec();
     let Preprocessed {
         mut request,
         chapters,
         plan,
-    } = preprocess(bytes, &mut |_| {}).ok()?;
+    } = preprocess(&mut input, &mut |_| {}).ok()?;
     let _ = mdbook_vision::diag::render_human(&plan.diagnostics, false);
     let _ = mdbook_vision::diag::render_github(&plan.diagnostics);
     if plan.has_errors() {
@@ -25,7 +26,7 @@ fn run(bytes: &[u8]) -> Option<(Vec<u8>, Vec<bool>)> {
     let mut streamed = Vec::new();
     plan.write_book(&request, &chapters, &mut streamed)
         .expect("serialising cannot fail");
-    let before: Vec<String> = chapters.iter().map(|c| c.content.clone()).collect();
+    let before: Vec<String> = chapters.iter().map(|c| c.content.to_string()).collect();
     let after: Vec<String> = plan.apply(chapters).collect();
     let changed = before.iter().zip(&after).map(|(b, a)| b != a).collect();
     wire::put_chapters(&mut request, after);

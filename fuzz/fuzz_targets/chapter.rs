@@ -16,7 +16,7 @@ const PATHS: [&str; 4] = [
     "roadmap.md",
 ];
 
-fn chapters(texts: &[String]) -> Vec<ChapterText> {
+fn chapters(texts: &[String]) -> Vec<ChapterText<'static>> {
     texts
         .iter()
         .zip(PATHS)
@@ -24,7 +24,7 @@ fn chapters(texts: &[String]) -> Vec<ChapterText> {
             name: p.into(),
             source_path: Some(p.into()),
             path: Some(p.into()),
-            content: t.clone(),
+            content: t.clone().into(),
         })
         .collect()
 }

@@ -446,7 +446,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         name: title.to_string(),
         source_path: Some(rel.clone()),
         path: Some(rel.clone()),
-        content: text.clone(),
+        content: text.clone().into(),
     });
     let outcome = process_chapters(&chapters, &config, settings, &book.src);
     let shown_str = shown.to_string_lossy().replace('\\', "/");
