@@ -235,19 +235,12 @@ pub fn plan_chapters(
     settings: ParseSettings,
     src_dir: &str,
 ) -> Plan {
-    // Every chapter is scanned (links into it need its heading ids), each on
-    // its own, so the scans share the cores.
-    let first_copies = first_copies(chapters);
-    let scans = parallel::map(
-        chapters,
-        |c| c.content.len(),
-        |i, c| first_copies[i].then(|| scan::scan(&c.content, settings)),
-    );
-    plan_scanned(chapters, scans, config, settings, src_dir)
+    plan_scanned(chapters, Vec::new(), config, settings, src_dir)
 }
 
-/// [`plan_chapters`] for chapters scanned already (by [`ScanAhead`]), each
-/// with the book's settings; `None` for a chapter not scanned.
+/// [`plan_chapters`] for chapters of which some are scanned already (by
+/// [`ScanAhead`], with the book's settings); the others (`None`, or past the
+/// end of `scans`) are scanned here.
 pub fn plan_scanned(
     chapters: &[ChapterText],
     mut scans: Vec<Option<scan::Scan>>,
@@ -257,12 +250,26 @@ pub fn plan_scanned(
 ) -> Plan {
     let texts: Vec<&str> = chapters.iter().map(|c| &*c.content).collect();
     let total_bytes: usize = texts.iter().map(|t| t.len()).sum();
-    for (scan, first) in scans.iter_mut().zip(first_copies(chapters)) {
+    let first = first_copies(chapters);
+    scans.resize_with(chapters.len(), || None);
+    for (scan, &first) in scans.iter_mut().zip(&first) {
         if !first {
             *scan = None;
         }
     }
-    scans.resize_with(chapters.len(), || None);
+    // Every first copy is scanned (links into it need its heading ids); those
+    // not scanned yet are scanned now, each on its own, so they share the cores.
+    let unscanned: Vec<usize> = (0..chapters.len())
+        .filter(|&i| first[i] && scans[i].is_none())
+        .collect();
+    let made = parallel::map(
+        &unscanned,
+        |&i| chapters[i].content.len(),
+        |_, &i| scan::scan(&chapters[i].content, settings),
+    );
+    for (i, scan) in unscanned.into_iter().zip(made) {
+        scans[i] = Some(scan);
+    }
     let infos: Vec<ChapterInfo> = chapters
         .iter()
         .zip(scans.iter_mut())
@@ -313,6 +320,9 @@ pub struct ScanAhead<'s> {
     settings: ParseSettings,
     stream: parallel::Stream<'s, Pushed<'s>, (Pushed<'s>, scan::Scan)>,
     pushed: usize,
+    /// For each chapter (by number), the order of its last text pushed: a
+    /// chapter object with its `content` twice keeps the last (as JSON does).
+    last_pushed: Vec<usize>,
 }
 
 /// A chapter text as it went to [`ScanAhead`]: the order it came in, the
@@ -344,21 +354,22 @@ impl<'s> ScanAhead<'s> {
                 (pushed, scan)
             }),
             pushed: 0,
+            last_pushed: Vec::new(),
         })
     }
 
-    /// The settings the chapters were scanned with, and each chapter's scan
-    /// by its number (for [`plan_scanned`]).
+    /// The settings the chapters were scanned with, and the scans made so
+    /// far by chapter number (for [`plan_scanned`]). The texts not scanned yet
+    /// are left for after the parse: by then they lie unescaped in the input,
+    /// so unescaping a copy just to scan it would be work done twice.
     pub fn finish(self) -> (ParseSettings, Vec<Option<scan::Scan>>) {
-        let mut done = self.stream.finish();
-        // A chapter object with its `content` twice keeps the last (as JSON does).
-        done.sort_unstable_by_key(|((order, chapter, _), _)| (*chapter, *order));
+        let (done, _not_started) = self.stream.stop();
         let mut by_chapter: Vec<Option<scan::Scan>> = Vec::new();
-        for ((_, chapter, _), scan) in done {
-            if by_chapter.len() <= chapter {
-                by_chapter.resize_with(chapter + 1, || None);
+        by_chapter.resize_with(self.last_pushed.len(), || None);
+        for ((order, chapter, _), scan) in done {
+            if self.last_pushed[chapter] == order {
+                by_chapter[chapter] = Some(scan);
             }
-            by_chapter[chapter] = Some(scan);
         }
         (self.settings, by_chapter)
     }
@@ -366,6 +377,10 @@ impl<'s> ScanAhead<'s> {
 
 impl<'s> wire::ContentSink<'s> for ScanAhead<'s> {
     fn content(&mut self, chapter: usize, token: &'s str) {
+        if self.last_pushed.len() <= chapter {
+            self.last_pushed.resize(chapter + 1, 0);
+        }
+        self.last_pushed[chapter] = self.pushed;
         self.stream.push((self.pushed, chapter, token));
         self.pushed += 1;
     }

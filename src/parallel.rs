@@ -2,6 +2,7 @@
 //! nature (one chapter's scan does not depend on another's).
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
@@ -98,8 +99,13 @@ pub struct Stream<'scope, T, R> {
     items: Option<Sender<T>>,
     queue: Arc<Mutex<Receiver<T>>>,
     f: Arc<dyn Fn(T) -> R + Send + Sync + 'scope>,
-    helpers: Vec<std::thread::ScopedJoinHandle<'scope, Vec<R>>>,
+    /// Set by [`Stream::stop`]: helpers start no new item.
+    stopped: Arc<AtomicBool>,
+    helpers: Vec<std::thread::ScopedJoinHandle<'scope, Drained<T, R>>>,
 }
+
+/// A worker's results, and the item it took but did not start (after a stop).
+type Drained<T, R> = (Vec<R>, Option<T>);
 
 impl<'scope, T: Send + 'scope, R: Send + 'scope> Stream<'scope, T, R> {
     pub fn new<'env>(
@@ -109,12 +115,14 @@ impl<'scope, T: Send + 'scope, R: Send + 'scope> Stream<'scope, T, R> {
         let (items, queue) = channel();
         let queue = Arc::new(Mutex::new(queue));
         let f: Arc<dyn Fn(T) -> R + Send + Sync + 'scope> = Arc::new(f);
+        let stopped = Arc::new(AtomicBool::new(false));
         let helpers = (1..std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
             .filter_map(|_| {
                 let (queue, f) = (Arc::clone(&queue), Arc::clone(&f));
+                let stopped = Arc::clone(&stopped);
                 // Without a thread the work simply waits for `finish`.
                 std::thread::Builder::new()
-                    .spawn_scoped(scope, move || drain(&queue, &*f))
+                    .spawn_scoped(scope, move || drain(&queue, &*f, &stopped))
                     .ok()
             })
             .collect();
@@ -122,6 +130,7 @@ impl<'scope, T: Send + 'scope, R: Send + 'scope> Stream<'scope, T, R> {
             items: Some(items),
             queue,
             f,
+            stopped,
             helpers,
         }
     }
@@ -136,29 +145,53 @@ impl<'scope, T: Send + 'scope, R: Send + 'scope> Stream<'scope, T, R> {
     /// Every result, in no particular order.
     pub fn finish(mut self) -> Vec<R> {
         self.items = None; // the helpers stop once the queue is empty
-        let mut out = drain(&self.queue, &*self.f);
+        let (mut out, _) = drain(&self.queue, &*self.f, &AtomicBool::new(false));
         for helper in self.helpers.drain(..) {
-            out.extend(
-                helper
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
+            let (done, _) = helper
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            out.extend(done);
         }
         out
+    }
+
+    /// Stops the helpers once they are done with the items they are on:
+    /// the results so far and every item not started (each in no particular
+    /// order), for the caller to do otherwise.
+    pub fn stop(mut self) -> (Vec<R>, Vec<T>) {
+        self.stopped.store(true, Ordering::Release);
+        self.items = None;
+        let (mut out, mut left) = (Vec::new(), Vec::new());
+        for helper in self.helpers.drain(..) {
+            let (done, taken) = helper
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            out.extend(done);
+            left.extend(taken);
+        }
+        if let Ok(queue) = self.queue.lock() {
+            left.extend(queue.try_iter());
+        }
+        (out, left)
     }
 }
 
 /// Runs `f` on items from the queue until it is empty and closed.
-fn drain<T, R>(queue: &Mutex<Receiver<T>>, f: &(dyn Fn(T) -> R + Send + Sync)) -> Vec<R> {
+fn drain<T, R>(
+    queue: &Mutex<Receiver<T>>,
+    f: &(dyn Fn(T) -> R + Send + Sync),
+    stopped: &AtomicBool,
+) -> Drained<T, R> {
     let mut out = Vec::new();
     loop {
         // A poisoned lock means another worker panicked; its join reports it.
         let Ok(next) = queue.lock().map(|q| q.recv()) else {
-            return out;
+            return (out, None);
         };
         match next {
+            Ok(item) if stopped.load(Ordering::Acquire) => return (out, Some(item)),
             Ok(item) => out.push(f(item)),
-            Err(_) => return out,
+            Err(_) => return (out, None),
         }
     }
 }
@@ -197,6 +230,25 @@ mod tests {
             out.sort_unstable();
             assert_eq!(out, (0..10_000u64).map(|x| x * x).collect::<Vec<_>>());
             assert!(Stream::new(s, |x: u8| x).finish().is_empty());
+        });
+    }
+
+    #[test]
+    fn a_stopped_stream_hands_back_every_item_it_did_not_start() {
+        std::thread::scope(|s| {
+            let slow = |x: u64| {
+                std::thread::sleep(std::time::Duration::from_micros(50));
+                x
+            };
+            let stream = Stream::new(s, slow);
+            for x in 0..2_000u64 {
+                stream.push(x);
+            }
+            let (done, left) = stream.stop();
+            let mut all: Vec<u64> = done.into_iter().chain(left.iter().copied()).collect();
+            all.sort_unstable();
+            assert_eq!(all, (0..2_000).collect::<Vec<_>>());
+            assert!(!left.is_empty(), "2,000 × 50 µs cannot be done at once");
         });
     }
 
