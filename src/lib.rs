@@ -192,15 +192,25 @@ pub fn preprocess<'i>(
     let config = Config::from_book_config(request.book_config())
         .context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(request.line(), request.book_config());
-    let chapters = wire::take_chapters_in_place(&mut request, input)
-        .context("could not read the book from mdBook")?;
-    let src_dir = request.src_dir();
-    let plan = match scanned {
-        Some((scanned_with, scans)) if scanned_with == settings => {
-            plan_scanned(&chapters, scans, &config, settings, &src_dir)
-        }
-        _ => plan_chapters(&chapters, &config, settings, &src_dir),
+    let mut scans = match scanned {
+        Some((scanned_with, scans)) if scanned_with == settings => scans,
+        _ => Vec::new(),
     };
+    // Each text not scanned ahead is scanned as soon as it is unescaped.
+    // Scanning costs far more than unescaping, which is all the others need.
+    let ahead = |n: usize| scans.get(n).is_some_and(Option::is_some);
+    let cost = |n: usize, bytes: usize| if ahead(n) { bytes / 16 } else { bytes };
+    let scan_rest = |n: usize, text: &str| (!ahead(n)).then(|| scan::scan(text, settings));
+    let (chapters, rest) = wire::take_chapters_in_place(&mut request, input, cost, scan_rest)
+        .context("could not read the book from mdBook")?;
+    scans.resize_with(chapters.len(), || None);
+    for (scan, made) in scans.iter_mut().zip(rest) {
+        if let Some(Some(made)) = made {
+            *scan = Some(made);
+        }
+    }
+    let src_dir = request.src_dir();
+    let plan = plan_scanned(&chapters, scans, &config, settings, &src_dir);
     Ok(Preprocessed {
         request,
         chapters,

@@ -1035,11 +1035,17 @@ fn take_chapter(ch: &mut Chapter) -> ChapterText<'static> {
 
 /// [`take_chapters`] for a request made by [`parse_streaming`] from `input`:
 /// each text is unescaped where it lies in `input` (spread over the cores),
-/// so the texts are the input rather than a copy of it.
-pub fn take_chapters_in_place<'i>(
+/// so the texts are the input rather than a copy of it. `then(n, text)` runs
+/// on chapter `n`'s text right after it is unescaped, on the same core, while
+/// the text is fresh in its cache; its results come back by chapter number.
+/// `cost(n, bytes)` says how heavy that is for chapter `n` with a text of
+/// about `bytes`, so the cores get equal shares.
+pub fn take_chapters_in_place<'i, R: Send>(
     request: &mut Request,
     input: &'i mut [u8],
-) -> Result<Vec<ChapterText<'i>>, WireError> {
+    cost: impl Fn(usize, usize) -> usize,
+    then: impl Fn(usize, &'i str) -> R + Sync,
+) -> Result<(Vec<ChapterText<'i>>, Vec<Option<R>>), WireError> {
     let mut out = Vec::new();
     // Each text's place in the input, and its chapter's number.
     let mut tokens = Vec::new();
@@ -1063,19 +1069,22 @@ pub fn take_chapters_in_place<'i>(
     }
     let texts = crate::parallel::map_owned(
         pieces,
-        |(_, _, piece)| piece.len(),
+        |(chapter, _, piece)| cost(*chapter, piece.len()),
         |(chapter, start, piece)| {
             let len = crate::escape::unescape_in_place(piece)
                 .map_err(|LoneSurrogate(at)| lone_surrogate(start + at))?;
             let text = std::str::from_utf8(&piece[..len]);
-            Ok((chapter, text.map_err(|e| WireError::Json(e.to_string()))?))
+            let text = text.map_err(|e| WireError::Json(e.to_string()))?;
+            Ok((chapter, text, then(chapter, text)))
         },
     );
+    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(out.len()).collect();
     for text in texts {
-        let (chapter, text) = text?;
+        let (chapter, text, result) = text?;
         out[chapter].content = Cow::Borrowed(text);
+        results[chapter] = Some(result);
     }
-    Ok(out)
+    Ok((out, results))
 }
 
 /// Puts each chapter's final text back, in the order [`take_chapters`] took
@@ -1571,8 +1580,12 @@ mod tests {
             crate::escape::unescape_into(token, &mut text).unwrap();
             assert_eq!(text, serde_json::from_str::<String>(token).unwrap());
         }
-        let got = take_chapters_in_place(&mut parsed, &mut bytes).unwrap();
+        let (got, lengths) =
+            take_chapters_in_place(&mut parsed, &mut bytes, |_, n| n, |_, text| text.len())
+                .unwrap();
         assert_eq!(got, want);
+        let want_lengths: Vec<_> = want.iter().map(|c| Some(c.content.len())).collect();
+        assert_eq!(lengths, want_lengths);
         assert_eq!(got[0].content, "last\ttab/");
         assert_eq!(got[1].content, "\u{e9}\u{1f600} \"q\"\n\\");
         assert!(got.iter().all(|c| matches!(c.content, Cow::Borrowed(_))));
