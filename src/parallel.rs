@@ -18,24 +18,9 @@ where
     R: Send,
     F: Fn(usize, &T) -> R + Sync,
 {
-    let total: usize = items.iter().map(&weight).sum();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, NonZeroUsize::get)
-        .min(items.len());
-    if threads <= 1 || total < MIN_PARALLEL_BYTES {
+    let Some(bounds) = cut_points(items.len(), |i| weight(&items[i])) else {
         return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
-    }
-    // Cut points: where the running weight passes each thread's share.
-    let mut bounds = vec![0];
-    let mut running = 0;
-    for (i, item) in items.iter().enumerate() {
-        running += weight(item);
-        if running * threads >= total * bounds.len() && bounds.len() < threads {
-            bounds.push(i + 1);
-        }
-    }
-    bounds.push(items.len());
-    bounds.dedup();
+    };
     let f = &f;
     std::thread::scope(|s| {
         let handles: Vec<_> = bounds
@@ -45,10 +30,7 @@ where
                 s.spawn(move || (start..end).map(|i| f(i, &items[i])).collect::<Vec<R>>())
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        join_in_order(handles)
     })
 }
 
@@ -59,23 +41,16 @@ where
     R: Send,
     F: Fn(T) -> R + Sync,
 {
-    let total: usize = items.iter().map(&weight).sum();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, NonZeroUsize::get)
-        .min(items.len());
-    if threads <= 1 || total < MIN_PARALLEL_BYTES {
+    let Some(bounds) = cut_points(items.len(), |i| weight(&items[i])) else {
         return items.into_iter().map(f).collect();
-    }
-    // Runs of about equal weight, cut from the end so each is split off whole.
-    let mut runs = Vec::with_capacity(threads);
+    };
+    // Each run split off the end whole, so no item is moved twice.
     let mut items = items;
-    let mut running = 0;
-    for i in (0..items.len()).rev() {
-        running += weight(&items[i]);
-        if runs.len() + 1 < threads && running * threads >= total * (runs.len() + 1) {
-            runs.push(items.split_off(i));
-        }
-    }
+    let mut runs: Vec<Vec<T>> = bounds[1..bounds.len() - 1]
+        .iter()
+        .rev()
+        .map(|&at| items.split_off(at))
+        .collect();
     runs.push(items);
     runs.reverse();
     let f = &f;
@@ -84,21 +59,50 @@ where
             .into_iter()
             .map(|run| s.spawn(move || run.into_iter().map(f).collect::<Vec<R>>()))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        join_in_order(handles)
     })
+}
+
+/// Where to cut `n` items (item `i` weighing `weight(i)`) into one contiguous
+/// run per core, of about equal weight: the runs' bounds, `0` first and `n`
+/// last; `None` when one thread should do it all (one core, or too little work).
+fn cut_points(n: usize, weight: impl Fn(usize) -> usize) -> Option<Vec<usize>> {
+    let total: usize = (0..n).map(&weight).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(n);
+    if threads <= 1 || total < MIN_PARALLEL_BYTES {
+        return None;
+    }
+    // Cut where the running weight passes each thread's share.
+    let mut bounds = vec![0];
+    let mut running = 0;
+    for i in 0..n {
+        running += weight(i);
+        if running * threads >= total * bounds.len() && bounds.len() < threads {
+            bounds.push(i + 1);
+        }
+    }
+    bounds.push(n);
+    bounds.dedup();
+    Some(bounds)
+}
+
+/// The results of the runs, in the runs' order; a run's panic goes on here.
+fn join_in_order<R>(handles: Vec<std::thread::ScopedJoinHandle<'_, Vec<R>>>) -> Vec<R> {
+    handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        .collect()
 }
 
 /// Work handed over while it is still being produced: `f` runs on every item
 /// on helper threads of `scope` (one fewer than the cores) as soon as it is
-/// pushed, and [`Stream::finish`] lends the calling thread to what is left.
+/// pushed, until [`Stream::stop`] hands back what is done and what is not.
 /// Scoped, so items may borrow what the caller holds (the book's input).
 pub struct Stream<'scope, T, R> {
     items: Option<Sender<T>>,
     queue: Arc<Mutex<Receiver<T>>>,
-    f: Arc<dyn Fn(T) -> R + Send + Sync + 'scope>,
     /// Set by [`Stream::stop`]: helpers start no new item.
     stopped: Arc<AtomicBool>,
     helpers: Vec<std::thread::ScopedJoinHandle<'scope, Drained<T, R>>>,
@@ -120,7 +124,7 @@ impl<'scope, T: Send + 'scope, R: Send + 'scope> Stream<'scope, T, R> {
             .filter_map(|_| {
                 let (queue, f) = (Arc::clone(&queue), Arc::clone(&f));
                 let stopped = Arc::clone(&stopped);
-                // Without a thread the work simply waits for `finish`.
+                // Without a thread the work is all handed back by `stop`.
                 std::thread::Builder::new()
                     .spawn_scoped(scope, move || drain(&queue, &*f, &stopped))
                     .ok()
@@ -129,7 +133,6 @@ impl<'scope, T: Send + 'scope, R: Send + 'scope> Stream<'scope, T, R> {
         Stream {
             items: Some(items),
             queue,
-            f,
             stopped,
             helpers,
         }
@@ -140,19 +143,6 @@ impl<'scope, T: Send + 'scope, R: Send + 'scope> Stream<'scope, T, R> {
             // The receiving end lives as long as `self`, so this cannot fail.
             let _ = items.send(item);
         }
-    }
-
-    /// Every result, in no particular order.
-    pub fn finish(mut self) -> Vec<R> {
-        self.items = None; // the helpers stop once the queue is empty
-        let (mut out, _) = drain(&self.queue, &*self.f, &AtomicBool::new(false));
-        for helper in self.helpers.drain(..) {
-            let (done, _) = helper
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            out.extend(done);
-        }
-        out
     }
 
     /// Stops the helpers once they are done with the items they are on:
@@ -226,10 +216,12 @@ mod tests {
             for x in &borrowed {
                 stream.push(x);
             }
-            let mut out = stream.finish();
+            let (mut out, left) = stream.stop();
+            out.extend(left.into_iter().map(|x| x * x));
             out.sort_unstable();
             assert_eq!(out, (0..10_000u64).map(|x| x * x).collect::<Vec<_>>());
-            assert!(Stream::new(s, |x: u8| x).finish().is_empty());
+            let (done, left) = Stream::new(s, |x: u8| x).stop();
+            assert!(done.is_empty() && left.is_empty());
         });
     }
 
