@@ -192,7 +192,7 @@ pub fn preprocess<'i>(
     let config = Config::from_book_config(request.book_config())
         .context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(request.line(), request.book_config());
-    let mut scans = match scanned {
+    let mut scans: Vec<Option<scan::Scan>> = match scanned {
         Some((scanned_with, scans)) if scanned_with == settings => scans,
         _ => Vec::new(),
     };
@@ -203,12 +203,12 @@ pub fn preprocess<'i>(
     let scan_rest = |n: usize, text: &str| (!ahead(n)).then(|| scan::scan(text, settings));
     let (chapters, rest) = wire::take_chapters_in_place(&mut request, input, cost, scan_rest)
         .context("could not read the book from mdBook")?;
-    scans.resize_with(chapters.len(), || None);
-    for (scan, made) in scans.iter_mut().zip(rest) {
-        if let Some(Some(made)) = made {
-            *scan = Some(made);
-        }
-    }
+    // One scan a chapter (`rest` has one place a chapter), whichever made it.
+    let scans = rest
+        .into_iter()
+        .enumerate()
+        .map(|(n, made)| made.flatten().or_else(|| scans.get_mut(n)?.take()))
+        .collect();
     let src_dir = request.src_dir();
     let plan = plan_scanned(&chapters, scans, &config, settings, &src_dir);
     Ok(Preprocessed {
@@ -358,9 +358,13 @@ impl<'s> ScanAhead<'s> {
                 // in the input itself once it is parsed, and is the same.
                 // (A lone surrogate fails the read then; what it scans here
                 // is never used.)
-                let mut text = String::with_capacity(pushed.2.len());
-                let _ = escape::unescape_into(pushed.2, &mut text);
-                let scan = scan::scan(&text, settings);
+                // Each helper reuses one buffer for them all.
+                thread_local!(static TEXT: std::cell::RefCell<String> = Default::default());
+                let scan = TEXT.with_borrow_mut(|text| {
+                    text.clear();
+                    let _ = escape::unescape_into(pushed.2, text);
+                    scan::scan(text, settings)
+                });
                 (pushed, scan)
             }),
             pushed: 0,
