@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole-process benchmark of issue 9, in one command: `benches/run.sh`.
 # Builds mdbook-vision (release) and the harness (generator + floors), generates
-# the synthetic books once (target/bench-data), then measures. About 4 minutes
+# the synthetic books once (target/bench-data), then measures. 2 to 7 minutes
 # on 2 cores. BENCH_QUICK=1 for a quick look; BENCH_SIZES=200,2000 for fewer sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
