@@ -59,10 +59,42 @@ fn get<'a>(config: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(config, |v, k| v.get(k))
 }
 
-fn flag(config: &Value, path: &[&str], default: bool) -> bool {
-    get(config, path)
-        .and_then(Value::as_bool)
-        .unwrap_or(default)
+/// A setting of book.toml as mdBook reads it: `Ok(None)` when it is not
+/// there; an error naming book.toml's line when it is not a `kind` (mdBook
+/// itself refuses such a book, so guessing would check a book mdBook never builds).
+fn setting<'a, T>(
+    root: &Path,
+    config: &'a Value,
+    keys: &[&str],
+    kind: &str,
+    read: impl Fn(&'a Value) -> Option<T>,
+) -> Result<Option<T>, BookError> {
+    let Some(value) = get(config, keys) else {
+        return Ok(None);
+    };
+    read(value).map(Some).ok_or_else(|| {
+        let path = root.join("book.toml");
+        let line = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| line_of(&text, keys))
+            .map_or(String::new(), |line| format!(":{line}"));
+        BookError(format!(
+            "{}{line}: `{}` must be {kind}, not `{value}`",
+            path.display(),
+            keys.join(".")
+        ))
+    })
+}
+
+/// The line (from 1) where the value at `keys` is written in book.toml's `text`.
+fn line_of(text: &str, keys: &[&str]) -> Option<usize> {
+    let doc = toml_edit::Document::parse(text).ok()?;
+    let mut item = doc.as_item();
+    for key in keys {
+        item = item.get(*key)?;
+    }
+    let start = item.span()?.start;
+    Some(text[..start].matches('\n').count() + 1)
 }
 
 /// Loads the book at `root`.
@@ -77,8 +109,7 @@ pub fn load(root: &Path) -> Result<DiskBook, BookError> {
             )))
         }
     };
-    let src = get(&config, &["book", "src"])
-        .and_then(Value::as_str)
+    let src = setting(root, &config, &["book", "src"], "a string", Value::as_str)?
         .unwrap_or("src")
         .to_string();
     let src_dir = root.join(&src);
@@ -92,8 +123,9 @@ pub fn load(root: &Path) -> Result<DiskBook, BookError> {
             error_chain(&e)
         ))
     })?;
-    let create_missing = flag(&config, &["build", "create-missing"], true);
-    let defaults = flag(&config, &["build", "use-default-preprocessors"], true);
+    let flag = |keys: &[&str]| setting(root, &config, keys, "true or false", Value::as_bool);
+    let create_missing = flag(&["build", "create-missing"])?.unwrap_or(true);
+    let defaults = flag(&["build", "use-default-preprocessors"])?.unwrap_or(true);
     let has_table = |name: &str| get(&config, &["preprocessor", name]).is_some();
     let run_index = defaults || has_table("index");
     let run_links = (defaults || has_table("links")) && links_runs_first(&config);
@@ -494,6 +526,31 @@ mod tests {
             replace_all("{{#rustdoc_include b.rs:part}}", dir.path(), 0),
             "# x\ny\n# z"
         );
+    }
+
+    #[test]
+    fn a_setting_of_the_wrong_type_is_refused_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/SUMMARY.md"), "# Summary\n").unwrap();
+        let toml = dir.path().join("book.toml");
+        let message = |text: &str| {
+            std::fs::write(&toml, text).unwrap();
+            load(dir.path()).err().map(|e| e.0)
+        };
+        let wrong_src = message("[book]\ntitle = \"T\"\nsrc = 3\n").unwrap();
+        assert!(
+            wrong_src.ends_with("book.toml:3: `book.src` must be a string, not `3`"),
+            "{wrong_src}"
+        );
+        let wrong_flag = message("build.create-missing = \"no\"\n").unwrap();
+        assert!(
+            wrong_flag.ends_with(
+                "book.toml:1: `build.create-missing` must be true or false, not `\"no\"`"
+            ),
+            "{wrong_flag}"
+        );
+        assert_eq!(message("[book]\nsrc = \"src\"\n"), None);
     }
 
     #[test]
