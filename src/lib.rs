@@ -181,7 +181,14 @@ pub fn preprocess<'i>(
 ) -> anyhow::Result<Preprocessed<'i>> {
     use anyhow::Context as _;
     let (request, scanned) = std::thread::scope(|scope| {
-        let start = |context: &serde_json::Value| ScanAhead::start(scope, context);
+        // A small book is read on this thread alone: a helper would cost more than it saves.
+        let small = !parallel::worth_threads(input.len());
+        let start = |context: &serde_json::Value| {
+            if small {
+                return None;
+            }
+            ScanAhead::start(scope, context)
+        };
         let (request, scan_ahead) = wire::parse_streaming(&*input, start);
         (request, scan_ahead.map(ScanAhead::finish))
     });
@@ -297,15 +304,21 @@ pub fn plan_scanned(
         settings,
         faq: std::sync::OnceLock::new(),
     };
-    // Checks and rendering only read the analysis: they run side by side.
+    // Checks and rendering only read the analysis: they run side by side
+    // (but for a small book, where a thread would cost more than it saves).
     let mut reporter = Reporter::new(config.lints.clone());
-    let edits = std::thread::scope(|s| {
-        let render = s.spawn(|| render::render(&analysis));
+    let edits = if parallel::worth_threads(total_bytes) {
+        std::thread::scope(|s| {
+            let render = s.spawn(|| render::render(&analysis));
+            checks::run(&analysis, &mut reporter);
+            render
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e))
+        })
+    } else {
         checks::run(&analysis, &mut reporter);
-        render
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e))
-    });
+        render::render(&analysis)
+    };
     let diagnostics = reporter.finish();
     let Analysis {
         chapters,

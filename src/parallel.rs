@@ -10,6 +10,11 @@ use std::sync::{Arc, Mutex};
 /// cost more than it saves.
 const MIN_PARALLEL_BYTES: usize = 1 << 20;
 
+/// Whether work on this many bytes of text is worth other threads at all.
+pub fn worth_threads(bytes: usize) -> bool {
+    bytes >= MIN_PARALLEL_BYTES
+}
+
 /// `f` over every item, in order, on up to as many threads as there are cores.
 /// Items are split into contiguous runs of about equal `weight`.
 pub fn map<T, R, F>(items: &[T], weight: impl Fn(&T) -> usize, f: F) -> Vec<R>
@@ -71,7 +76,7 @@ fn cut_points(n: usize, weight: impl Fn(usize) -> usize) -> Option<Vec<usize>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
         .min(n);
-    if threads <= 1 || total < MIN_PARALLEL_BYTES {
+    if threads <= 1 || !worth_threads(total) {
         return None;
     }
     // Cut where the running weight passes each thread's share.
@@ -189,7 +194,7 @@ fn drain<T, R>(
 /// Drops `value` on a thread of its own when it is big (`bytes` of text went
 /// into it), so freeing it overlaps the work that follows.
 pub fn drop_in_background<T: Send + 'static>(value: T, bytes: usize) {
-    if bytes < MIN_PARALLEL_BYTES {
+    if !worth_threads(bytes) {
         return drop(value);
     }
     // Should no thread start, the closure (and the value in it) is dropped

@@ -105,24 +105,38 @@ fn key_order_does_not_change_which_text_belongs_to_which_chapter() {
 
 #[test]
 fn a_chapter_with_content_twice_keeps_the_last_as_json_does() {
-    let book = format!(
-        r#"[{}, {{"items": [
-            {{"Chapter": {{"name": "Grace", "content": "first text, dropped", "number": null, "sub_items": [],
-              "path": "characters/grace.md", "source_path": "characters/grace.md", "parent_names": [],
-              "content": "{CHARACTER}"}}}}
-        ]}}]"#,
-        context("0.5.4")
-    );
-    let (code, out, stderr) = run_bin(&book);
-    assert_eq!(code, 0, "{stderr}");
-    let texts = contents(&serde_json::from_str(&out).unwrap());
-    assert_eq!(texts.len(), 1);
-    assert!(
-        texts[0].starts_with("# Grace\n\n| Status | Owner |"),
-        "{}",
-        texts[0]
-    );
-    assert!(!out.contains("dropped"));
+    // Small books are read on one thread; past 1 MiB the texts are scanned
+    // on the other core while the book is parsed, which must keep the last too.
+    let filler = format!(r#""{}""#, "Filler text. ".repeat(100));
+    for fillers in [0, 1200] {
+        let others: String = (0..fillers)
+            .map(|i| {
+                format!(
+                    r#", {{"Chapter": {{"name": "F{i}", "content": {filler}, "number": null, "sub_items": [],
+                      "path": "f{i}.md", "source_path": "f{i}.md", "parent_names": []}}}}"#
+                )
+            })
+            .collect();
+        let book = format!(
+            r#"[{}, {{"items": [
+                {{"Chapter": {{"name": "Grace", "content": "first text, dropped", "number": null, "sub_items": [],
+                  "path": "characters/grace.md", "source_path": "characters/grace.md", "parent_names": [],
+                  "content": "{CHARACTER}"}}}}{others}
+            ]}}]"#,
+            context("0.5.4")
+        );
+        assert_eq!(book.len() > 1 << 20, fillers > 0, "{} bytes", book.len());
+        let (code, out, stderr) = run_bin(&book);
+        assert_eq!(code, 0, "{stderr}");
+        let texts = contents(&serde_json::from_str(&out).unwrap());
+        assert_eq!(texts.len(), 1 + fillers);
+        assert!(
+            texts[0].starts_with("# Grace\n\n| Status | Owner |"),
+            "{}",
+            texts[0]
+        );
+        assert!(!out.contains("dropped"));
+    }
 }
 
 #[test]
@@ -246,8 +260,10 @@ fn applied_book(input: &str) -> Vec<u8> {
 
 #[test]
 fn the_written_book_holds_the_applied_texts_in_book_order() {
-    for n in [3, 40, 333] {
+    for n in [3, 40, 333, 4000] {
         let input = many_chapter_book(n);
+        // The last is past 1 MiB: scanned on the other core as it is parsed.
+        assert_eq!(input.len() > 1 << 20, n == 4000, "{} bytes", input.len());
         let mut bytes = input.as_bytes().to_vec();
         let mdbook_vision::Preprocessed {
             request,
