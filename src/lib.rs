@@ -211,13 +211,14 @@ pub fn preprocess<'i>(
     let (chapters, rest) = wire::take_chapters_in_place(&mut request, input, cost, scan_rest)
         .context("could not read the book from mdBook")?;
     // One scan a chapter (`rest` has one place a chapter), whichever made it.
-    let scans = rest
+    let all_scans = rest
         .into_iter()
         .enumerate()
         .map(|(n, made)| made.flatten().or_else(|| scans.get_mut(n)?.take()))
         .collect();
+    drop(scans); // emptied, and a book's worth of slots: not held through the analysis
     let src_dir = request.src_dir();
-    let plan = plan_scanned(&chapters, scans, &config, settings, &src_dir);
+    let plan = plan_scanned(&chapters, all_scans, &config, settings, &src_dir);
     Ok(Preprocessed {
         request,
         chapters,
