@@ -151,8 +151,10 @@ pub struct Index {
     pub entries: Vec<Entry>,
     /// title key → entries, for lookups by title.
     by_title: HashMap<String, Vec<EntryId>>,
-    /// chapter source path → entries on it, in order.
-    by_path: HashMap<String, Vec<EntryId>>,
+    /// Each chapter's entries: a chapter's are made together, so they are
+    /// one run of ids (only a path's first chapter is scanned, so a path's
+    /// entries are its first chapter's).
+    chapter_entries: Vec<Range<u32>>,
     /// chapter source path → chapter index.
     pub chapter_by_path: HashMap<String, usize>,
     /// The entry each directive belongs to: (chapter, directive) → entry.
@@ -249,7 +251,7 @@ impl Index {
         index
             .by_title
             .reserve(parts.iter().map(|(_, keys)| keys.len()).sum());
-        index.by_path.reserve(chapters.len());
+        index.chapter_entries.reserve(chapters.len());
         index.chapter_by_path.reserve(chapters.len());
         index.entry_of_directive.reserve(index.entries.capacity());
         index.path_kinds.reserve(chapters.len());
@@ -258,7 +260,7 @@ impl Index {
             if let Some(path) = &chapter.source_path {
                 index.chapter_by_path.entry(path.clone()).or_insert(ci);
             }
-            index.join(ci, chapter, part, keys);
+            index.join(ci, part, keys);
         }
         for (id, e) in index.entries.iter().enumerate() {
             if e.kind == Some(Kind::Character) {
@@ -457,13 +459,7 @@ impl Index {
 
     /// Adds chapter `ci`'s part (made by [`Index::add_chapter`] on an empty
     /// index, with its [`Index::title_keys`]) after the entries here.
-    fn join(
-        &mut self,
-        ci: usize,
-        chapter: &ChapterInfo,
-        mut part: Index,
-        keys: Vec<(EntryId, String)>,
-    ) {
+    fn join(&mut self, ci: usize, mut part: Index, keys: Vec<(EntryId, String)>) {
         let offset = self.entries.len();
         self.path_kinds
             .push(part.path_kinds.first().copied().flatten());
@@ -474,14 +470,8 @@ impl Index {
         for (id, key) in keys {
             self.by_title.entry(key).or_default().push(offset + id);
         }
-        if let Some(path) = &chapter.source_path {
-            if offset < self.entries.len() {
-                self.by_path
-                    .entry(path.clone())
-                    .or_default()
-                    .extend(offset..self.entries.len());
-            }
-        }
+        self.chapter_entries
+            .push(offset as u32..self.entries.len() as u32);
         // Directive → entry, once the ids are final.
         for id in offset..self.entries.len() {
             for s in &self.entries[id].sources {
@@ -574,9 +564,14 @@ impl Index {
         self.table_shapes.get(ci)?.get(ti).copied().flatten()
     }
 
-    /// Entries on one chapter, in order.
-    pub fn entries_in(&self, path: &str) -> &[EntryId] {
-        self.by_path.get(path).map_or(&[], Vec::as_slice)
+    /// Entries on one chapter (by its source path), in order.
+    pub fn entries_in(&self, path: &str) -> Range<EntryId> {
+        let run = self
+            .chapter_by_path
+            .get(path)
+            .and_then(|&ci| self.chapter_entries.get(ci))
+            .map_or(0..0, Clone::clone);
+        run.start as usize..run.end as usize
     }
 
     /// Resolves a reference written in a directive: a chapter path relative to
@@ -592,12 +587,8 @@ impl Index {
             let on_page = self.entries_in(&path);
             return match anchor {
                 Some(a) => {
-                    let candidates: Vec<EntryId> = on_page
-                        .iter()
-                        .copied()
-                        .filter(|&id| self.entries[id].anchor == a)
-                        .collect();
-                    self.pick(&candidates, want, reference)
+                    let candidates = on_page.filter(|&id| self.entries[id].anchor == a);
+                    self.pick(candidates, want, reference)
                 }
                 None => self.pick(on_page, want, reference),
             };
@@ -610,27 +601,27 @@ impl Index {
                 found = by_key(&title_key(stripped));
             }
         }
-        self.pick(found, want, reference)
+        self.pick(found.iter().copied(), want, reference)
     }
 
     fn pick(
         &self,
-        candidates: &[EntryId],
+        candidates: impl Iterator<Item = EntryId> + Clone,
         want: &[Kind],
         reference: &str,
     ) -> Result<EntryId, Unresolved> {
         let wanted = |id: &EntryId| {
             want.is_empty() || self.entries[*id].kind.is_some_and(|k| want.contains(&k))
         };
-        let mut matching = candidates.iter().copied().filter(wanted);
-        match (matching.next(), matching.next(), candidates.first()) {
+        let mut matching = candidates.clone().filter(wanted);
+        match (matching.next(), matching.next(), candidates.clone().next()) {
             (Some(only), None, _) => Ok(only),
-            (None, _, Some(&found)) => Err(Unresolved::WrongKind { found }),
+            (None, _, Some(found)) => Err(Unresolved::WrongKind { found }),
             (None, _, None) => Err(Unresolved::NotFound {
                 suggestions: self.suggest(reference, want),
             }),
             (Some(_), Some(_), _) => Err(Unresolved::Ambiguous {
-                candidates: candidates.iter().copied().filter(wanted).collect(),
+                candidates: candidates.filter(wanted).collect(),
             }),
         }
     }
@@ -840,8 +831,11 @@ impl Index {
             }
         };
         let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
-            return match self.entries_in(chapters[ci].source_path.as_deref().unwrap_or("")) {
-                [only] if self.entries[*only].extent.end == usize::MAX => LinkTarget::Entry(*only),
+            let on_page = self.entries_in(chapters[ci].source_path.as_deref().unwrap_or(""));
+            return match on_page.len() {
+                1 if self.entries[on_page.start].extent.end == usize::MAX => {
+                    LinkTarget::Entry(on_page.start)
+                }
                 _ => LinkTarget::Chapter(ci),
             };
         };
@@ -852,10 +846,9 @@ impl Index {
         // A scanned chapter is the first with its path, so the entries on that
         // path are its own, and their anchors are ids of its headings.
         let path = chapters[ci].source_path.as_deref().unwrap_or("");
-        if let Some(&id) = self
+        if let Some(id) = self
             .entries_in(path)
-            .iter()
-            .find(|&&id| self.entries[id].anchor == anchor)
+            .find(|&id| self.entries[id].anchor == anchor)
         {
             return LinkTarget::Entry(id);
         }
