@@ -564,12 +564,13 @@ fn questions<'t>(
     base: u8,
 ) -> Section<'t> {
     let runs = &scan.outline.runs;
+    let run_text = |r| scan.outline.run_text(r, text);
     let answer = |from: usize, to: usize| -> Vec<Cow<'t, str>> {
         let i = runs.partition_point(|r| r.start() < from);
         runs[i..]
             .iter()
             .take_while(|r| r.start() < to)
-            .map(|r| r.text(text))
+            .map(run_text)
             .collect()
     };
     let inside = |s: usize| body.start <= s && s < body.end;
@@ -602,7 +603,7 @@ fn questions<'t>(
         .outline
         .items
         .iter()
-        .filter(|i| inside(i.span.start))
+        .filter(|i| inside(i.span().start))
         .collect();
     let depth = items.iter().map(|i| i.depth).min().unwrap_or(1);
     let tops: Vec<&&crate::scan::ListItem> = items.iter().filter(|i| i.depth == depth).collect();
@@ -610,12 +611,13 @@ fn questions<'t>(
         .iter()
         .enumerate()
         .filter_map(|(i, item)| {
-            let to = tops.get(i + 1).map_or(body.end, |n| n.span.start);
-            let first = runs.partition_point(|r| r.start() < item.span.start);
-            let lead = runs.get(first).filter(|r| r.start() < item.span.end)?;
+            let span = item.span();
+            let to = tops.get(i + 1).map_or(body.end, |n| n.span().start);
+            let first = runs.partition_point(|r| r.start() < span.start);
+            let lead = runs.get(first).filter(|r| r.start() < span.end)?;
             let mut rest = answer(lead.start() + 1, to);
             // `* **Question?** answer on the same line`.
-            let mut q = lead.text(text).trim().to_string();
+            let mut q = run_text(lead).trim().to_string();
             if let Some(i) = q.find('?') {
                 let after = q[i + 1..].trim().to_string();
                 if !after.is_empty() {
@@ -625,7 +627,7 @@ fn questions<'t>(
             }
             Some(Question {
                 text: q,
-                at: item.span.start,
+                at: span.start,
                 answer: rest,
             })
         })

@@ -154,6 +154,7 @@ impl Scan {
         self.outline.items.shrink_to_fit();
         self.outline.runs.shrink_to_fit();
         self.outline.details.shrink_to_fit();
+        self.outline.owned.shrink_to_fit();
     }
 
     /// The top-level block that comes right after block `i`.
@@ -441,27 +442,52 @@ pub struct Outline {
     pub items: Vec<ListItem>,
     pub runs: Vec<Run>,
     pub details: Vec<DetailsTag>,
+    /// The texts of the runs that keep their own, end to end: one
+    /// allocation a chapter rather than one a run.
+    owned: String,
 }
 
+impl Outline {
+    /// A run's plain text; `source` is the chapter it was scanned from.
+    pub fn run_text<'t>(&'t self, run: &Run, source: &'t str) -> std::borrow::Cow<'t, str> {
+        let text = run.text_start as usize..run.text_end as usize;
+        if run.owned {
+            return self.owned[text].into();
+        }
+        join_lines(&source[text], run.joins_lines)
+    }
+}
+
+/// Offsets in `u32` (a chapter scans only below 4 GiB): items are many.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListItem {
     /// 1 for an item of a list that is not inside another list.
     pub depth: u16,
-    pub span: Range<usize>,
+    start: u32,
+    end: u32,
+}
+
+impl ListItem {
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// The plain text of one stretch of inline content (a paragraph, a tight list
 /// item's own text, a heading, a code block, a table cell). Most runs are a
 /// stretch of the source as it stands (lines joined by spaces), so they keep
-/// only its range; a run with markup or escapes inside keeps its own text.
+/// only its range; a run with markup or escapes inside keeps its own text, in
+/// its outline's [`Outline::owned`]. Read it with [`Outline::run_text`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
     /// Offsets in `u32` (a chapter scans only below 4 GiB): runs are many.
     start: u32,
-    end: u32,
-    /// Line breaks inside the range stand for single spaces.
+    /// The text: a range of the source, or of the outline's own texts.
+    text_start: u32,
+    text_end: u32,
+    owned: bool,
+    /// Line breaks inside a source range stand for single spaces.
     joins_lines: bool,
-    owned: Option<Box<str>>,
 }
 
 impl Run {
@@ -469,34 +495,15 @@ impl Run {
     pub fn start(&self) -> usize {
         self.start as usize
     }
-
-    /// The run's plain text; `source` is the chapter it was scanned from.
-    pub fn text<'t>(&'t self, source: &'t str) -> std::borrow::Cow<'t, str> {
-        if let Some(owned) = &self.owned {
-            return (**owned).into();
-        }
-        join_lines(
-            &source[self.start as usize..self.end as usize],
-            self.joins_lines,
-        )
-    }
 }
 
-/// A run being read: like [`Run`], its own text still growing.
+/// A run being read. Only one is open at a time, so once it keeps its own
+/// text, that text grows at the end of the outline's own texts, from `owned`.
 struct OpenRun {
     start: usize,
     end: usize,
     joins_lines: bool,
-    owned: Option<String>,
-}
-
-impl OpenRun {
-    fn text<'t>(&'t self, source: &'t str) -> std::borrow::Cow<'t, str> {
-        match &self.owned {
-            Some(owned) => owned.as_str().into(),
-            None => join_lines(&source[self.start..self.end], self.joins_lines),
-        }
-    }
+    owned: Option<usize>,
 }
 
 /// A stretch of source as a run reads it: with `joins_lines`, each line break
@@ -572,7 +579,8 @@ impl OutlineRecorder {
                         if self.faq_seen {
                             self.out.items.push(ListItem {
                                 depth: self.list_depth,
-                                span: range.clone(),
+                                start: range.start as u32,
+                                end: range.end as u32,
                             });
                         }
                     }
@@ -597,7 +605,7 @@ impl OutlineRecorder {
                     TagEnd::List(_) => self.list_depth = self.list_depth.saturating_sub(1),
                     TagEnd::Item => {
                         if let Some(Some(i)) = self.open_items.pop() {
-                            self.out.items[i].span.end = range.end;
+                            self.out.items[i].end = range.end as u32;
                         }
                     }
                     TagEnd::HtmlBlock => {
@@ -646,20 +654,25 @@ impl OutlineRecorder {
                 run.joins_lines |= soft;
                 return;
             }
-            run.owned = Some(run.text(source).into_owned());
+            run.owned = Some(self.out.owned.len());
+            let so_far = join_lines(&source[run.start..run.end], run.joins_lines);
+            self.out.owned.push_str(&so_far);
         }
-        if let Some(owned) = run.owned.as_mut() {
-            owned.push_str(if soft { " " } else { t });
-        }
+        self.out.owned.push_str(if soft { " " } else { t });
     }
 
     fn flush(&mut self) {
         if let Some(run) = self.run.take() {
+            let (text, owned) = match run.owned {
+                Some(from) => (from..self.out.owned.len(), true),
+                None => (run.start..run.end, false),
+            };
             self.out.runs.push(Run {
                 start: run.start as u32,
-                end: run.end as u32,
+                text_start: text.start as u32,
+                text_end: text.end as u32,
+                owned,
                 joins_lines: run.joins_lines,
-                owned: run.owned.map(String::into_boxed_str),
             });
         }
     }
@@ -830,7 +843,7 @@ mod tests {
             .outline
             .runs
             .iter()
-            .map(|r| (r.start(), r.text(text).into_owned()))
+            .map(|r| (r.start(), s.outline.run_text(r, text).into_owned()))
             .collect();
         let faq = text.find("* **What").unwrap();
         let want: Vec<(usize, String)> = runs_by_copying(text, settings)
@@ -839,8 +852,8 @@ mod tests {
             .collect();
         assert_eq!(got, want);
         // Some runs are kept as ranges (that is the point), some as copies.
-        assert!(s.outline.runs.iter().any(|r| r.owned.is_none()));
-        assert!(s.outline.runs.iter().any(|r| r.owned.is_some()));
+        assert!(s.outline.runs.iter().any(|r| !r.owned));
+        assert!(s.outline.runs.iter().any(|r| r.owned));
         let joined =
             "What are the morals of the story? Plain answer that goes on over lines and more.";
         assert!(got.iter().any(|(_, t)| t == joined), "{got:?}");
