@@ -3,14 +3,12 @@
 //! the scan (never re-parsed). The checks report what this finds; the renderer
 //! turns it into the `faq-report` table and the optional gap notes.
 
+use crate::answer::{Placeholders, Verdict};
 use crate::index::EntryId;
 use crate::model::Kind;
 use crate::render::{push_entry_link, table_head, Edit};
 use crate::scan::{BlockKind, Scan};
-use crate::text::{
-    escape_cell, is_faq_title, push_escaped_cell, title_key, title_key_chars, title_key_is,
-    title_key_starts_with,
-};
+use crate::text::{escape_cell, is_faq_title, push_escaped_cell, title_key};
 use crate::Analysis;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -34,22 +32,22 @@ impl Form {
     }
 }
 
-/// One question as asked, with its answer's text runs.
+/// One question as asked, with the verdicts on its answer's text runs.
 #[derive(Clone, Debug)]
-pub struct Question<'t> {
+pub struct Question {
     pub text: String,
     /// Where the question starts (its heading or list item).
     pub at: usize,
-    pub answer: Vec<Cow<'t, str>>,
+    pub answer: Vec<Verdict>,
 }
 
 /// An entry's FAQ section.
 #[derive(Clone, Debug)]
-pub struct Section<'t> {
+pub struct Section {
     /// The FAQ heading or `<details>` tag.
     pub at: usize,
     pub form: Form,
-    pub questions: Vec<Question<'t>>,
+    pub questions: Vec<Question>,
 }
 
 /// A required question the entry does not ask.
@@ -147,7 +145,7 @@ fn analyse_entry(
     let required = a.config.faq.get(&kind).filter(|l| !l.is_empty())?;
     let scan = a.chapters[entry.chapter].scan.as_ref()?;
     let text = a.texts[entry.chapter];
-    let section = find_section(a, id, text, scan);
+    let section = find_section(a, id, text, scan, placeholders);
     let names = names(a, id);
     let mut faq = EntryFaq {
         id,
@@ -215,7 +213,7 @@ fn analyse_entry(
         }
         for qi in hits {
             let q = &section.questions[qi];
-            if let Some(placeholder) = placeholders.unanswered(&q.answer) {
+            if let Some(placeholder) = placeholders.unanswered(q.answer.iter().copied()) {
                 faq.unanswered.push(Unanswered {
                     question: q.text.clone(),
                     at: q.at,
@@ -421,61 +419,16 @@ fn levenshtein_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
     (d <= limit).then_some(d)
 }
 
-/// The book's placeholders, keyed once for every answer they are compared with.
-struct Placeholders<'c> {
-    /// As written, its key, and whether the key is a prefix (`…` at the end).
-    keys: Vec<(&'c str, String, bool)>,
-}
-
-impl<'c> Placeholders<'c> {
-    fn new(written: &'c [String]) -> Placeholders<'c> {
-        let keys: Vec<(&str, String, bool)> = written
-            .iter()
-            .map(|w| {
-                // `(Cite important sources here; …)`: the ellipsis may sit before closing punctuation.
-                let p = w.trim();
-                let body =
-                    p.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '…' && c != '.');
-                match body.strip_suffix('…').or_else(|| body.strip_suffix("...")) {
-                    Some(prefix) => (w.as_str(), title_key(prefix), true),
-                    None => (w.as_str(), title_key(p), false),
-                }
-            })
-            .collect();
-        Placeholders { keys }
-    }
-
-    /// `Some(placeholder)` when an answer is empty (`None`) or only placeholders.
-    fn unanswered(&self, answer: &[Cow<str>]) -> Option<Option<String>> {
-        let mut found = None;
-        for run in answer {
-            // The run's key is compared as it is made: most differ at once.
-            if title_key_chars(run).next().is_none() {
-                continue;
-            }
-            let (written, _, _) = self.keys.iter().find(|(_, p, prefix)| {
-                // A trailing `…` or `...` means "starts with".
-                if *prefix {
-                    !p.is_empty() && title_key_starts_with(run, p)
-                } else {
-                    title_key_is(run, p)
-                }
-            })?;
-            found.get_or_insert_with(|| written.to_string());
-        }
-        Some(found)
-    }
-}
-
 /// The entry's FAQ section: a FAQ heading or `<details>` within the entry (up
 /// to the next entry on the page), or a FAQ heading of the entry's own level
 /// right after it.
-pub fn find_section<'t>(
+pub fn find_section(
     a: &Analysis,
     id: EntryId,
-    text: &'t str,
-    scan: &'t Scan,
-) -> Option<Section<'t>> {
+    text: &str,
+    scan: &Scan,
+    placeholders: &Placeholders,
+) -> Option<Section> {
     let entry = &a.index.entries[id];
     let own = &scan.headings[entry.heading];
     // Entries are in book order (a chapter's sorted by heading), so the next
@@ -551,26 +504,26 @@ pub fn find_section<'t>(
         }
         _ => return None,
     };
-    Some(questions(scan, text, at, body, base))
+    Some(questions(scan, text, placeholders, at, body, base))
 }
 
 /// The questions of a section: its shallowest sub-headings, or else the items
 /// of its outermost list.
-fn questions<'t>(
-    scan: &'t Scan,
-    text: &'t str,
+fn questions(
+    scan: &Scan,
+    text: &str,
+    placeholders: &Placeholders,
     at: usize,
     body: Range<usize>,
     base: u8,
-) -> Section<'t> {
+) -> Section {
     let runs = &scan.outline.runs;
-    let run_text = |r| scan.outline.run_text(r, text);
-    let answer = |from: usize, to: usize| -> Vec<Cow<'t, str>> {
+    let answer = |from: usize, to: usize| -> Vec<Verdict> {
         let i = runs.partition_point(|r| r.start() < from);
         runs[i..]
             .iter()
             .take_while(|r| r.start() < to)
-            .map(run_text)
+            .map(|r| r.verdict)
             .collect()
     };
     let inside = |s: usize| body.start <= s && s < body.end;
@@ -617,12 +570,12 @@ fn questions<'t>(
             let lead = runs.get(first).filter(|r| r.start() < span.end)?;
             let mut rest = answer(lead.start() + 1, to);
             // `* **Question?** answer on the same line`.
-            let mut q = run_text(lead).trim().to_string();
+            let mut q = scan.outline.run_text(lead, text).trim().to_string();
             if let Some(i) = q.find('?') {
-                let after = q[i + 1..].trim().to_string();
+                let after = q[i + 1..].trim();
                 if !after.is_empty() {
+                    rest.insert(0, placeholders.verdict(after));
                     q.truncate(i + 1);
-                    rest.insert(0, after.into());
                 }
             }
             Some(Question {

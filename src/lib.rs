@@ -5,6 +5,7 @@
 //! JSON protocol around it.
 
 pub mod anchor;
+pub mod answer;
 pub mod book_dir;
 pub mod checks;
 pub mod config;
@@ -23,6 +24,7 @@ pub mod scan;
 pub mod text;
 pub mod wire;
 
+use answer::Placeholders;
 use config::Config;
 use diag::{Diagnostic, Reporter, SourceFile};
 use index::{ChapterInfo, Index};
@@ -199,15 +201,21 @@ pub fn preprocess<'i>(
     let config = Config::from_book_config(request.book_config())
         .context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(request.line(), request.book_config());
+    let placeholders = Placeholders::new(&config.placeholders);
     let mut scans: Vec<Option<scan::Scan>> = match scanned {
-        Some((scanned_with, scans)) if scanned_with == settings => scans,
+        Some((with, with_placeholders, scans))
+            if with == settings && with_placeholders == placeholders =>
+        {
+            scans
+        }
         _ => Vec::new(),
     };
     // Each text not scanned ahead is scanned as soon as it is unescaped.
     // Scanning costs far more than unescaping, which is all the others need.
     let ahead = |n: usize| scans.get(n).is_some_and(Option::is_some);
     let cost = |n: usize, bytes: usize| if ahead(n) { bytes / 16 } else { bytes };
-    let scan_rest = |n: usize, text: &str| (!ahead(n)).then(|| scan::scan(text, settings));
+    let scan_rest =
+        |n: usize, text: &str| (!ahead(n)).then(|| scan::scan(text, settings, &placeholders));
     let (chapters, rest) = wire::take_chapters_in_place(&mut request, input, cost, scan_rest)
         .context("could not read the book from mdBook")?;
     // One scan a chapter (`rest` has one place a chapter), whichever made it.
@@ -267,6 +275,7 @@ pub fn plan_scanned(
     src_dir: &str,
 ) -> Plan {
     let texts: Vec<&str> = chapters.iter().map(|c| &*c.content).collect();
+    let placeholders = Placeholders::new(&config.placeholders);
     let total_bytes: usize = texts.iter().map(|t| t.len()).sum();
     let first = first_copies(chapters);
     scans.resize_with(chapters.len(), || None);
@@ -283,7 +292,7 @@ pub fn plan_scanned(
     let made = parallel::map(
         &unscanned,
         |&i| chapters[i].content.len(),
-        |_, &i| scan::scan(&chapters[i].content, settings),
+        |_, &i| scan::scan(&chapters[i].content, settings, &placeholders),
     );
     for (i, scan) in unscanned.into_iter().zip(made) {
         scans[i] = Some(scan);
@@ -342,6 +351,7 @@ pub fn plan_scanned(
 /// [`wire::ContentSink`] that hands each text to the other cores.
 pub struct ScanAhead<'s> {
     settings: ParseSettings,
+    placeholders: Placeholders,
     stream: parallel::Stream<'s, Pushed<'s>, (Pushed<'s>, scan::Scan)>,
     pushed: usize,
     /// For each chapter (by number), the order of its last text pushed: a
@@ -365,8 +375,13 @@ impl<'s> ScanAhead<'s> {
         let line = anchor::MdbookLine::from_version(&semver::Version::parse(version).ok()?);
         let config = context.get("config").unwrap_or(&serde_json::Value::Null);
         let settings = ParseSettings::for_book(line, config);
+        // The book's placeholders, as the analysis will read them; a book
+        // whose configuration does not read is not scanned ahead (its error
+        // is reported once the parse is done).
+        let placeholders = Placeholders::new(&Config::from_book_config(config).ok()?.placeholders);
         Some(ScanAhead {
             settings,
+            placeholders: placeholders.clone(),
             stream: parallel::Stream::new(scope, move |pushed: Pushed<'s>| {
                 // Unescaped for the scan only: the text that stays is made
                 // in the input itself once it is parsed, and is the same.
@@ -377,7 +392,7 @@ impl<'s> ScanAhead<'s> {
                 let scan = TEXT.with_borrow_mut(|text| {
                     text.clear();
                     let _ = escape::unescape_into(pushed.2, text);
-                    scan::scan(text, settings)
+                    scan::scan(text, settings, &placeholders)
                 });
                 (pushed, scan)
             }),
@@ -386,11 +401,11 @@ impl<'s> ScanAhead<'s> {
         })
     }
 
-    /// The settings the chapters were scanned with, and the scans made so
-    /// far by chapter number (for [`plan_scanned`]). The texts not scanned yet
+    /// The settings and placeholders the chapters were scanned with, and the
+    /// scans made so far by chapter number (for [`plan_scanned`]). The texts not scanned yet
     /// are left for after the parse: by then they lie unescaped in the input,
     /// so unescaping a copy just to scan it would be work done twice.
-    pub fn finish(self) -> (ParseSettings, Vec<Option<scan::Scan>>) {
+    pub fn finish(self) -> (ParseSettings, Placeholders, Vec<Option<scan::Scan>>) {
         let (done, _not_started) = self.stream.stop();
         let mut by_chapter: Vec<Option<scan::Scan>> = Vec::new();
         by_chapter.resize_with(self.last_pushed.len(), || None);
@@ -399,7 +414,7 @@ impl<'s> ScanAhead<'s> {
                 by_chapter[chapter] = Some(scan);
             }
         }
-        (self.settings, by_chapter)
+        (self.settings, self.placeholders, by_chapter)
     }
 }
 

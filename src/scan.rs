@@ -4,6 +4,7 @@
 //! original text so later stages can splice instead of re-serialising.
 
 use crate::anchor::{book_parser_options, parser_options, AnchorMaker, MdbookLine};
+use crate::answer::{Placeholders, Verdict};
 use crate::directive::{self, Found};
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
@@ -176,7 +177,8 @@ type OpenHeading<'a> = (Tag<'a>, Range<usize>);
 
 /// Scans one chapter. A chapter of 4 GiB or more (offsets are kept in `u32`)
 /// is left alone: it scans as empty, so nothing in it is read or changed.
-pub fn scan(text: &str, settings: ParseSettings) -> Scan {
+/// `placeholders` are the book's, for the verdict on each FAQ text run.
+pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) -> Scan {
     if u32::try_from(text.len()).is_err() {
         return Scan::default();
     }
@@ -200,7 +202,7 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
     let mut link: Option<Link> = None;
     let mut html_block: Option<usize> = None;
 
-    let mut outline = OutlineRecorder::default();
+    let mut outline = OutlineRecorder::new(placeholders);
     for (event, range) in events.by_ref() {
         outline.event(text, &event, &range);
         let mut inside = false;
@@ -301,7 +303,7 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
                             };
                             let text = plain_text(&inline);
                             if crate::text::is_faq_title(&text) {
-                                outline.faq_seen = true;
+                                outline.faq_starts(span.start);
                             }
                             out.headings.push(Heading {
                                 level,
@@ -366,7 +368,7 @@ pub fn scan(text: &str, settings: ParseSettings) -> Scan {
         .iter()
         .map(|(label, def)| (label.to_lowercase(), def.dest.to_string()))
         .collect();
-    out.outline = outline.finish();
+    out.outline = outline.finish(text);
     protected.sort_by_key(|r| r.start);
     out.directives = directive::find_all(text, &protected);
     out.shrink_to_fit();
@@ -442,13 +444,14 @@ pub struct Outline {
     pub items: Vec<ListItem>,
     pub runs: Vec<Run>,
     pub details: Vec<DetailsTag>,
-    /// The texts of the runs that keep their own, end to end: one
+    /// The texts of the lead runs that keep their own, end to end: one
     /// allocation a chapter rather than one a run.
     owned: String,
 }
 
 impl Outline {
-    /// A run's plain text; `source` is the chapter it was scanned from.
+    /// A lead run's plain text (other runs keep only their verdict and read
+    /// as empty); `source` is the chapter it was scanned from.
     pub fn run_text<'t>(&'t self, run: &Run, source: &'t str) -> std::borrow::Cow<'t, str> {
         let text = run.text_start as usize..run.text_end as usize;
         if run.owned {
@@ -473,21 +476,26 @@ impl ListItem {
     }
 }
 
-/// The plain text of one stretch of inline content (a paragraph, a tight list
-/// item's own text, a heading, a code block, a table cell). Most runs are a
-/// stretch of the source as it stands (lines joined by spaces), so they keep
-/// only its range; a run with markup or escapes inside keeps its own text, in
-/// its outline's [`Outline::owned`]. Read it with [`Outline::run_text`].
+/// One stretch of inline content (a paragraph, a tight list item's own text,
+/// a heading, a code block, a table cell), with the verdict on its plain
+/// text. Only the lead run of an item that may ask a question (the item's
+/// first run; not an item inside an item of the same FAQ) keeps its text. Most are a stretch of the source as it
+/// stands (lines joined by spaces), so they keep only its range; one with
+/// markup or escapes inside keeps its own text, in [`Outline::owned`]. Read
+/// it with [`Outline::run_text`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
     /// Offsets in `u32` (a chapter scans only below 4 GiB): runs are many.
     start: u32,
-    /// The text: a range of the source, or of the outline's own texts.
+    /// A lead run's text: a range of the source, or of the outline's own texts.
     text_start: u32,
     text_end: u32,
     owned: bool,
     /// Line breaks inside a source range stand for single spaces.
     joins_lines: bool,
+    /// The first run of a list item.
+    pub lead: bool,
+    pub verdict: Verdict,
 }
 
 impl Run {
@@ -540,20 +548,47 @@ pub struct DetailsTag {
     pub faq: bool,
 }
 
-#[derive(Default)]
-struct OutlineRecorder {
+struct OutlineRecorder<'p> {
+    placeholders: &'p Placeholders,
     out: Outline,
     list_depth: u16,
-    open_items: Vec<Option<usize>>,
+    /// The open list items: the index of each in `out.items` (if kept) and
+    /// where it starts.
+    open_items: Vec<(Option<usize>, usize)>,
     /// Text runs matter only inside FAQ sections, which start after a FAQ
     /// heading or `<details>`; runs before the first are not kept (they are
     /// most of a chapter's text).
     faq_seen: bool,
+    /// Where the last FAQ heading or `<details>` starts.
+    last_faq: usize,
     run: Option<OpenRun>,
+    /// `Some` when a list item has opened since the last run: the next run is
+    /// its lead, and keeps its text if the item may be a question.
+    lead_next: Option<bool>,
     html_block: Option<usize>,
 }
 
-impl OutlineRecorder {
+impl<'p> OutlineRecorder<'p> {
+    fn new(placeholders: &'p Placeholders) -> OutlineRecorder<'p> {
+        OutlineRecorder {
+            placeholders,
+            out: Outline::default(),
+            list_depth: 0,
+            open_items: Vec::new(),
+            faq_seen: false,
+            last_faq: 0,
+            run: None,
+            lead_next: None,
+            html_block: None,
+        }
+    }
+
+    /// A FAQ heading or `<details>` starts at `at`.
+    fn faq_starts(&mut self, at: usize) {
+        self.faq_seen = true;
+        self.last_faq = at;
+    }
+
     fn event(&mut self, text: &str, event: &Event, range: &Range<usize>) {
         let inline = |t: &Tag| {
             matches!(
@@ -569,13 +604,22 @@ impl OutlineRecorder {
         };
         match event {
             Event::Start(tag) if !inline(tag) => {
-                self.flush();
+                self.flush(text);
                 match tag {
                     Tag::List(_) => self.list_depth += 1,
                     Tag::Item => {
+                        // Questions are the outermost items of a FAQ section,
+                        // so an item inside one that opened after the last FAQ
+                        // began asks none: its lead needs no text (an answer's
+                        // items are most of the text a FAQ has).
+                        let may_ask = self
+                            .open_items
+                            .last()
+                            .is_none_or(|&(_, outer)| outer < self.last_faq);
+                        self.lead_next = Some(self.lead_next.unwrap_or(false) | may_ask);
                         // Like runs, items matter only from the first FAQ on.
                         self.open_items
-                            .push(self.faq_seen.then_some(self.out.items.len()));
+                            .push((self.faq_seen.then_some(self.out.items.len()), range.start));
                         if self.faq_seen {
                             self.out.items.push(ListItem {
                                 depth: self.list_depth,
@@ -600,11 +644,11 @@ impl OutlineRecorder {
                         | TagEnd::Subscript
                 ) =>
             {
-                self.flush();
+                self.flush(text);
                 match end {
                     TagEnd::List(_) => self.list_depth = self.list_depth.saturating_sub(1),
                     TagEnd::Item => {
-                        if let Some(Some(i)) = self.open_items.pop() {
+                        if let Some((Some(i), _)) = self.open_items.pop() {
                             self.out.items[i].end = range.end as u32;
                         }
                     }
@@ -661,20 +705,39 @@ impl OutlineRecorder {
         self.out.owned.push_str(if soft { " " } else { t });
     }
 
-    fn flush(&mut self) {
-        if let Some(run) = self.run.take() {
-            let (text, owned) = match run.owned {
-                Some(from) => (from..self.out.owned.len(), true),
-                None => (run.start..run.end, false),
-            };
-            self.out.runs.push(Run {
-                start: run.start as u32,
-                text_start: text.start as u32,
-                text_end: text.end as u32,
-                owned,
-                joins_lines: run.joins_lines,
-            });
+    /// Ends the open run, if any: its verdict is made now, and a run that
+    /// leads no list item that may ask a question gives its text back.
+    fn flush(&mut self, source: &str) {
+        let Some(run) = self.run.take() else {
+            return;
+        };
+        let lead = self.lead_next.take();
+        let keeps_text = lead == Some(true);
+        let (mut text, owned) = match run.owned {
+            Some(from) => (from..self.out.owned.len(), true),
+            None => (run.start..run.end, false),
+        };
+        let verdict = if owned {
+            self.placeholders.verdict(&self.out.owned[text.clone()])
+        } else {
+            self.placeholders
+                .verdict(&join_lines(&source[text.clone()], run.joins_lines))
+        };
+        if !keeps_text {
+            self.out
+                .owned
+                .truncate(run.owned.unwrap_or(self.out.owned.len()));
+            text = 0..0;
         }
+        self.out.runs.push(Run {
+            start: run.start as u32,
+            text_start: text.start as u32,
+            text_end: text.end as u32,
+            owned: owned && keeps_text,
+            joins_lines: run.joins_lines,
+            lead: lead.is_some(),
+            verdict,
+        });
     }
 
     /// Records the `<details>` tags in a stretch of HTML.
@@ -706,7 +769,9 @@ impl OutlineRecorder {
             let content = summary.map_or(tag_end, |j| j + "</summary>".len());
             let faq =
                 summary.is_some_and(|j| lower[from..j].contains("frequently asked questions"));
-            self.faq_seen |= faq;
+            if faq {
+                self.faq_starts(at);
+            }
             self.out.details.push(DetailsTag {
                 at,
                 content: Some(html.start + content),
@@ -715,8 +780,8 @@ impl OutlineRecorder {
         }
     }
 
-    fn finish(mut self) -> Outline {
-        self.flush();
+    fn finish(mut self, source: &str) -> Outline {
+        self.flush(source);
         self.out
     }
 }
@@ -730,7 +795,11 @@ pub fn scan_of_table_with_header(header: &[&str]) -> Scan {
         header.join(" | "),
         " --- |".repeat(header.len())
     );
-    scan(&text, ParseSettings::new(MdbookLine::V05, false))
+    scan(
+        &text,
+        ParseSettings::new(MdbookLine::V05, false),
+        &Placeholders::default(),
+    )
 }
 
 #[cfg(test)]
@@ -738,7 +807,11 @@ mod tests {
     use super::*;
 
     fn scan05(text: &str) -> Scan {
-        scan(text, ParseSettings::new(MdbookLine::V05, true))
+        scan(
+            text,
+            ParseSettings::new(MdbookLine::V05, true),
+            &Placeholders::default(),
+        )
     }
 
     #[test]
@@ -831,31 +904,59 @@ mod tests {
     }
 
     #[test]
-    fn runs_read_as_their_text_whether_kept_by_range_or_copied() {
+    fn runs_keep_their_verdicts_and_leads_read_as_their_text() {
         let text = "Intro text is not kept.\n\n## Frequently Asked Questions\n\n\
-            * **What are the morals of the story?**\n    Plain answer that goes\n    on over lines   \n    and more.\n\
-            * **Is it *all* true?**  The `code` &amp; an entity\\\n  after a hard break.\n\n\
+            * What are the morals of the story?\n    Plain answer that goes\n    on over lines\n    and more.\n\
+            * **Is it *all* true?**  The `code` &amp; an entity\\\n  after a hard break.\n  * A nested **answer** item.\n\n\
             > quoted answer\n> on two lines\n\n\
-            Plain paragraph\r\nwith a CRLF break.\n\n```\ncode block\n  kept as is\n```\n";
+            Plain paragraph\r\nwith a CRLF break.\n\n```\ncode block\n  kept as is\n```\n\n*TBD*\n";
         let settings = ParseSettings::new(MdbookLine::V05, true);
-        let s = scan(text, settings);
-        let got: Vec<(usize, String)> = s
-            .outline
-            .runs
-            .iter()
-            .map(|r| (r.start(), s.outline.run_text(r, text).into_owned()))
-            .collect();
-        let faq = text.find("* **What").unwrap();
+        let placeholders = Placeholders::default();
+        let s = scan(text, settings, &placeholders);
+        let faq = text.find("* What").unwrap();
         let want: Vec<(usize, String)> = runs_by_copying(text, settings)
             .into_iter()
             .filter(|(start, _)| *start >= faq)
             .collect();
-        assert_eq!(got, want);
-        // Some runs are kept as ranges (that is the point), some as copies.
-        assert!(s.outline.runs.iter().any(|r| !r.owned));
-        assert!(s.outline.runs.iter().any(|r| r.owned));
+        // Every run's verdict is the one its whole text gets.
+        let verdicts: Vec<(usize, Verdict)> = s
+            .outline
+            .runs
+            .iter()
+            .map(|r| (r.start(), r.verdict))
+            .collect();
+        let want_verdicts: Vec<(usize, Verdict)> = want
+            .iter()
+            .map(|(start, t)| (*start, placeholders.verdict(t)))
+            .collect();
+        assert_eq!(verdicts, want_verdicts);
+        assert_eq!(verdicts.last().unwrap().1, Verdict::Placeholder(2));
+        assert!(verdicts.iter().any(|(_, v)| *v == Verdict::Answer));
+        // The two items' leads read as their text: one kept as a range
+        // (that is the point), one as a copy; the other runs keep none.
+        let leads: Vec<(usize, String)> = s
+            .outline
+            .runs
+            .iter()
+            .filter(|r| r.lead)
+            .map(|r| (r.start(), s.outline.run_text(r, text).into_owned()))
+            .collect();
+        // The nested item (an answer's, in the same FAQ) keeps no text.
+        assert_eq!(leads[..2], want[..2]);
+        assert_eq!(leads[2], (want[2].0, String::new()));
+        assert_eq!(want[2].1, "A nested answer item.");
+        assert_eq!(leads.len(), 3);
         let joined =
             "What are the morals of the story? Plain answer that goes on over lines and more.";
-        assert!(got.iter().any(|(_, t)| t == joined), "{got:?}");
+        assert_eq!(leads[0].1, joined);
+        assert!(s.outline.runs[0].lead && !s.outline.runs[0].owned);
+        assert!(s.outline.runs.iter().any(|r| r.lead && r.owned));
+        assert!(s
+            .outline
+            .runs
+            .iter()
+            .filter(|r| !r.lead)
+            .all(|r| s.outline.run_text(r, text).is_empty()));
+        assert_eq!(s.outline.owned, leads[1].1);
     }
 }

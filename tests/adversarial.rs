@@ -1010,7 +1010,11 @@ fn entries(chapters: &[(&str, &str)]) -> Vec<(String, String, Option<Kind>)> {
             source_path: Some(p.to_string()),
             path: Some(p.to_string()),
             display_path: format!("src/{p}"),
-            scan: Some(mdbook_vision::scan::scan(t, settings)),
+            scan: Some(mdbook_vision::scan::scan(
+                t,
+                settings,
+                &mdbook_vision::answer::Placeholders::default(),
+            )),
         })
         .collect();
     let index = Index::build(&infos, &Config::default());

@@ -354,7 +354,11 @@ fn check_real_build(line: MdbookLine, html_table: &str, smart: bool) {
             "{line:?} [{html_table}] {name}"
         );
         // The scanner, which feeds the whole pipeline, must see the same ids.
-        let scanned = scan::scan(text, ParseSettings::for_book(line, &config));
+        let scanned = scan::scan(
+            text,
+            ParseSettings::for_book(line, &config),
+            &mdbook_vision::answer::Placeholders::default(),
+        );
         let mut ours: Vec<String> = scanned.headings.iter().map(|h| h.id.clone()).collect();
         ours.extend(scanned.term_ids.iter().cloned());
         let mut theirs: Vec<String> = built.into_iter().map(|(_, id)| id).collect();

@@ -4,6 +4,7 @@
 use anyhow::{bail, Context as _};
 use clap::ValueEnum;
 use mdbook_vision::anchor::MdbookLine;
+use mdbook_vision::answer::Placeholders;
 use mdbook_vision::config::Config;
 use mdbook_vision::diag::Severity;
 use mdbook_vision::index::{ChapterInfo, Index};
@@ -168,7 +169,13 @@ fn child_indent(lines: &[&str], items: &[SummaryLine], parent: &SummaryLine) -> 
 }
 
 /// What a chapter needs to be analysed.
-fn infos(chapters: &[ChapterText], src: &str, settings: ParseSettings) -> Vec<ChapterInfo> {
+fn infos(
+    chapters: &[ChapterText],
+    src: &str,
+    settings: ParseSettings,
+    config: &Config,
+) -> Vec<ChapterInfo> {
+    let placeholders = Placeholders::new(&config.placeholders);
     chapters
         .iter()
         .map(|c| ChapterInfo {
@@ -178,7 +185,7 @@ fn infos(chapters: &[ChapterText], src: &str, settings: ParseSettings) -> Vec<Ch
                 .source_path
                 .as_ref()
                 .map_or_else(|| c.name.clone(), |p| format!("{src}/{p}")),
-            scan: Some(scan::scan(&c.content, settings)),
+            scan: Some(scan::scan(&c.content, settings, &placeholders)),
         })
         .collect()
 }
@@ -287,7 +294,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let config =
         Config::from_book_config(&book.config).context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(MdbookLine::V05, &book.config);
-    let chapter_infos = infos(&book.chapters, &book.src, settings);
+    let chapter_infos = infos(&book.chapters, &book.src, settings, &config);
     let index = Index::build(&chapter_infos, &config);
 
     // Chapters that are one entry of this kind each: where such entries live.
