@@ -569,17 +569,21 @@ fn questions(
             let first = runs.partition_point(|r| r.start() < span.start);
             let lead = runs.get(first).filter(|r| r.start() < span.end)?;
             let mut rest = answer(lead.start() + 1, to);
-            // `* **Question?** answer on the same line`.
-            let mut q = scan.outline.run_text(lead, text).trim().to_string();
-            if let Some(i) = q.find('?') {
-                let after = q[i + 1..].trim();
-                if !after.is_empty() {
-                    rest.insert(0, placeholders.verdict(after));
-                    q.truncate(i + 1);
-                }
+            // `* **Question?** answer on the same line`: the question is the
+            // bold, when it ends in `?` (`**Which …? Why?**` asks one
+            // question), or else runs to the first `?`.
+            let lead_text = scan.outline.run_text(lead, text);
+            let end = lead
+                .bold_len()
+                .filter(|&n| lead_text[..n].trim_end().ends_with('?'))
+                .or_else(|| lead_text.find('?').map(|i| i + 1))
+                .unwrap_or(lead_text.len());
+            let after = lead_text[end..].trim();
+            if !after.is_empty() {
+                rest.insert(0, placeholders.verdict(after));
             }
             Some(Question {
-                text: q,
+                text: lead_text[..end].trim().to_string(),
                 at: span.start,
                 answer: rest,
             })

@@ -496,12 +496,20 @@ pub struct Run {
     /// The first run of a list item.
     pub lead: bool,
     pub verdict: Verdict,
+    /// For a lead with its text that opens in bold (`**Question?** answer`):
+    /// the length of its text up to the end of the bold; `u32::MAX` if none.
+    bold_end: u32,
 }
 
 impl Run {
     /// Where the run starts in the chapter.
     pub fn start(&self) -> usize {
         self.start as usize
+    }
+
+    /// How much of a lead's text its opening bold holds, if it opens in bold.
+    pub fn bold_len(&self) -> Option<usize> {
+        (self.bold_end != u32::MAX).then_some(self.bold_end as usize)
     }
 }
 
@@ -565,6 +573,9 @@ struct OutlineRecorder<'p> {
     /// `Some` when a list item has opened since the last run: the next run is
     /// its lead, and keeps its text if the item may be a question.
     lead_next: Option<bool>,
+    /// The open lead run opened in bold: `None` while the bold lasts, then
+    /// the length of the text it held.
+    bold: Option<Option<usize>>,
     html_block: Option<usize>,
 }
 
@@ -579,6 +590,7 @@ impl<'p> OutlineRecorder<'p> {
             last_faq: 0,
             run: None,
             lead_next: None,
+            bold: None,
             html_block: None,
         }
     }
@@ -603,6 +615,19 @@ impl<'p> OutlineRecorder<'p> {
             )
         };
         match event {
+            // A lead that may ask a question, opening in bold.
+            Event::Start(Tag::Strong)
+                if self.run.is_none() && self.lead_next == Some(true) && self.faq_seen =>
+            {
+                self.bold = Some(None);
+            }
+            Event::End(TagEnd::Strong) if self.bold == Some(None) => {
+                let held = self.run.as_ref().map_or(0, |run| match run.owned {
+                    Some(from) => self.out.owned.len() - from,
+                    None => join_lines(&text[run.start..run.end], run.joins_lines).len(),
+                });
+                self.bold = Some(Some(held));
+            }
             Event::Start(tag) if !inline(tag) => {
                 self.flush(text);
                 match tag {
@@ -713,6 +738,10 @@ impl<'p> OutlineRecorder<'p> {
         };
         let lead = self.lead_next.take();
         let keeps_text = lead == Some(true);
+        let bold_end = match self.bold.take() {
+            Some(Some(held)) if keeps_text => u32::try_from(held).unwrap_or(u32::MAX),
+            _ => u32::MAX,
+        };
         let (mut text, owned) = match run.owned {
             Some(from) => (from..self.out.owned.len(), true),
             None => (run.start..run.end, false),
@@ -737,6 +766,7 @@ impl<'p> OutlineRecorder<'p> {
             joins_lines: run.joins_lines,
             lead: lead.is_some(),
             verdict,
+            bold_end,
         });
     }
 

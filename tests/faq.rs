@@ -634,3 +634,37 @@ fn real_mdbook_warns_by_default_and_fails_when_missing_faq_is_denied() {
         );
     }
 }
+
+/// A bullet question is its bold when the bold ends in `?`: the seed's own
+/// "… put last? Why?" asks one question, not "… put last?" with an answer
+/// "Why?". Without bold, the question runs to the first `?`.
+#[test]
+fn a_bold_bullet_question_with_two_question_marks_is_one_question() {
+    let page = "# Characters\n\n## Alan: the startup guy\n\n{{#vision character status=draft}}\n\n\
+        ### 🤔 Frequently Asked Questions\n\n\
+        * **What does Alan want?**\n    * Less boilerplate.\n\
+        * **Which of the async tenets would Alan put first and which would they put last? Why?**\n    * Performance first.\n\
+        * **What are the sources for this character?** XXX\n\
+        * **How would Alan describe the problem? Briefly.** He would not.\n";
+    let config = json!({"faq": {"character": [
+        "Which of the async tenets would NAME put first and which would they put last? Why?",
+        "What are the sources for this character?",
+        "How would NAME describe the problem?",
+    ]}});
+    let out = run_with(&[chapter("characters.md", page)], config);
+    let diags: Vec<(String, String)> = faq_diags(&out)
+        .into_iter()
+        .map(|(lint, _, _, message)| (lint, message))
+        .collect();
+    // "How would Alan describe the problem? Briefly." in bold does not end
+    // in `?`, so that question ends at the first and is asked.
+    assert_eq!(
+        diags,
+        vec![
+            (
+                "unanswered-faq".to_string(),
+                "character \"Alan: the startup guy\" does not answer \"What are the sources for this character?\" yet".to_string()
+            ),
+        ]
+    );
+}
