@@ -41,6 +41,11 @@ impl Placeholders {
         Placeholders { keys }
     }
 
+    /// The placeholders as the book wrote them.
+    pub fn written(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|(w, _, _)| w.as_str())
+    }
+
     pub fn verdict(&self, run: &str) -> Verdict {
         // The run's key is compared as it is made: most differ at once.
         if title_key_chars(run).next().is_none() {

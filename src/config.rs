@@ -4,6 +4,7 @@
 //! key is checked by hand so an unknown or mistyped key gets a message that
 //! names it and suggests the nearest valid one.
 
+use crate::answer::Placeholders;
 use crate::diag::{lint_named, Level, ALL_LINTS};
 use crate::model::Kind;
 use crate::text::did_you_mean;
@@ -54,7 +55,8 @@ pub struct Config {
     pub roadmap_key_configured: bool,
     pub stale_after_months: Option<u32>,
     pub faq: BTreeMap<Kind, Vec<String>>,
-    pub placeholders: Vec<String>,
+    /// Keyed once here: every FAQ text run of the book is compared with them.
+    pub placeholders: Placeholders,
     pub show_faq_gaps: bool,
 }
 
@@ -336,10 +338,10 @@ impl Config {
             };
             faq.insert(kind, list);
         }
-        let placeholders = match faq_table.get("placeholders") {
+        let placeholders = Placeholders::new(&match faq_table.get("placeholders") {
             Some(v) => string_list("faq.placeholders", v)?,
             None => default_placeholders(),
-        };
+        });
 
         Ok(Config {
             statuses,

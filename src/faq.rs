@@ -120,13 +120,13 @@ pub fn analyse<'x>(a: &'x Analysis) -> &'x [EntryFaq] {
 }
 
 fn analyse_all(a: &Analysis) -> Vec<EntryFaq> {
-    let placeholders = Placeholders::new(&a.config.placeholders);
+    let placeholders = &a.config.placeholders;
     let fixed = FixedPatterns::new(a);
     // Each entry is read on its own, so the entries share the cores; an
     // entry weighs as much as its chapter's text (most books hold few per page).
     let weight = |e: &crate::index::Entry| a.texts[e.chapter].len();
     crate::parallel::map(&a.index.entries, weight, |id, entry| {
-        analyse_entry(a, &placeholders, &fixed, id, entry)
+        analyse_entry(a, placeholders, &fixed, id, entry)
     })
     .into_iter()
     .flatten()

@@ -182,14 +182,21 @@ pub fn preprocess<'i>(
     warn: &mut dyn FnMut(String),
 ) -> anyhow::Result<Preprocessed<'i>> {
     use anyhow::Context as _;
+    // The configuration is read once, as soon as the context is: the scans
+    // made ahead need its placeholders.
+    let mut config_read: Option<Result<Config, config::ConfigError>> = None;
     let (request, scanned) = std::thread::scope(|scope| {
         // A small book is read on this thread alone: a helper would cost more than it saves.
         let small = !parallel::worth_threads(input.len());
         let start = |context: &serde_json::Value| {
+            let book_config = context.get("config").unwrap_or(&serde_json::Value::Null);
+            let config = config_read.insert(Config::from_book_config(book_config));
             if small {
                 return None;
             }
-            ScanAhead::start(scope, context)
+            // A configuration that does not read is reported after the parse.
+            let placeholders = config.as_ref().ok()?.placeholders.clone();
+            ScanAhead::start(scope, context, placeholders)
         };
         let (request, scan_ahead) = wire::parse_streaming(&*input, start);
         (request, scan_ahead.map(ScanAhead::finish))
@@ -198,16 +205,15 @@ pub fn preprocess<'i>(
     if let Some(warning) = wire::version_warning(request.mdbook_version()) {
         warn(warning);
     }
-    let config = Config::from_book_config(request.book_config())
-        .context("invalid configuration in book.toml")?;
+    let config = match config_read {
+        Some(read) => read,
+        None => Config::from_book_config(request.book_config()),
+    }
+    .context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(request.line(), request.book_config());
-    let placeholders = Placeholders::new(&config.placeholders);
+    let placeholders = &config.placeholders;
     let mut scans: Vec<Option<scan::Scan>> = match scanned {
-        Some((with, with_placeholders, scans))
-            if with == settings && with_placeholders == placeholders =>
-        {
-            scans
-        }
+        Some((scanned_with, scans)) if scanned_with == settings => scans,
         _ => Vec::new(),
     };
     // Each text not scanned ahead is scanned as soon as it is unescaped.
@@ -215,7 +221,7 @@ pub fn preprocess<'i>(
     let ahead = |n: usize| scans.get(n).is_some_and(Option::is_some);
     let cost = |n: usize, bytes: usize| if ahead(n) { bytes / 16 } else { bytes };
     let scan_rest =
-        |n: usize, text: &str| (!ahead(n)).then(|| scan::scan(text, settings, &placeholders));
+        |n: usize, text: &str| (!ahead(n)).then(|| scan::scan(text, settings, placeholders));
     let (chapters, rest) = wire::take_chapters_in_place(&mut request, input, cost, scan_rest)
         .context("could not read the book from mdBook")?;
     // One scan a chapter (`rest` has one place a chapter), whichever made it.
@@ -275,7 +281,6 @@ pub fn plan_scanned(
     src_dir: &str,
 ) -> Plan {
     let texts: Vec<&str> = chapters.iter().map(|c| &*c.content).collect();
-    let placeholders = Placeholders::new(&config.placeholders);
     let total_bytes: usize = texts.iter().map(|t| t.len()).sum();
     let first = first_copies(chapters);
     scans.resize_with(chapters.len(), || None);
@@ -292,7 +297,7 @@ pub fn plan_scanned(
     let made = parallel::map(
         &unscanned,
         |&i| chapters[i].content.len(),
-        |_, &i| scan::scan(&chapters[i].content, settings, &placeholders),
+        |_, &i| scan::scan(&chapters[i].content, settings, &config.placeholders),
     );
     for (i, scan) in unscanned.into_iter().zip(made) {
         scans[i] = Some(scan);
@@ -351,7 +356,6 @@ pub fn plan_scanned(
 /// [`wire::ContentSink`] that hands each text to the other cores.
 pub struct ScanAhead<'s> {
     settings: ParseSettings,
-    placeholders: Placeholders,
     stream: parallel::Stream<'s, Pushed<'s>, (Pushed<'s>, scan::Scan)>,
     pushed: usize,
     /// For each chapter (by number), the order of its last text pushed: a
@@ -365,23 +369,19 @@ type Pushed<'s> = (usize, usize, &'s str);
 
 impl<'s> ScanAhead<'s> {
     /// A sink for the book that `context` describes, scanning on threads of
-    /// `scope`; `None` when the context does not say which mdBook runs (the
+    /// `scope` with the book's `placeholders`; `None` when the context does not say which mdBook runs (the
     /// book's shape will, after reading).
     pub fn start(
         scope: &'s std::thread::Scope<'s, '_>,
         context: &serde_json::Value,
+        placeholders: Placeholders,
     ) -> Option<ScanAhead<'s>> {
         let version = context.get("mdbook_version")?.as_str()?;
         let line = anchor::MdbookLine::from_version(&semver::Version::parse(version).ok()?);
         let config = context.get("config").unwrap_or(&serde_json::Value::Null);
         let settings = ParseSettings::for_book(line, config);
-        // The book's placeholders, as the analysis will read them; a book
-        // whose configuration does not read is not scanned ahead (its error
-        // is reported once the parse is done).
-        let placeholders = Placeholders::new(&Config::from_book_config(config).ok()?.placeholders);
         Some(ScanAhead {
             settings,
-            placeholders: placeholders.clone(),
             stream: parallel::Stream::new(scope, move |pushed: Pushed<'s>| {
                 // Unescaped for the scan only: the text that stays is made
                 // in the input itself once it is parsed, and is the same.
@@ -401,11 +401,11 @@ impl<'s> ScanAhead<'s> {
         })
     }
 
-    /// The settings and placeholders the chapters were scanned with, and the
-    /// scans made so far by chapter number (for [`plan_scanned`]). The texts not scanned yet
+    /// The settings the chapters were scanned with, and the scans made so
+    /// far by chapter number (for [`plan_scanned`]). The texts not scanned yet
     /// are left for after the parse: by then they lie unescaped in the input,
     /// so unescaping a copy just to scan it would be work done twice.
-    pub fn finish(self) -> (ParseSettings, Placeholders, Vec<Option<scan::Scan>>) {
+    pub fn finish(self) -> (ParseSettings, Vec<Option<scan::Scan>>) {
         let (done, _not_started) = self.stream.stop();
         let mut by_chapter: Vec<Option<scan::Scan>> = Vec::new();
         by_chapter.resize_with(self.last_pushed.len(), || None);
@@ -414,7 +414,7 @@ impl<'s> ScanAhead<'s> {
                 by_chapter[chapter] = Some(scan);
             }
         }
-        (self.settings, self.placeholders, by_chapter)
+        (self.settings, by_chapter)
     }
 }
 

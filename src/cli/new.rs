@@ -4,7 +4,6 @@
 use anyhow::{bail, Context as _};
 use clap::ValueEnum;
 use mdbook_vision::anchor::MdbookLine;
-use mdbook_vision::answer::Placeholders;
 use mdbook_vision::config::Config;
 use mdbook_vision::diag::Severity;
 use mdbook_vision::index::{ChapterInfo, Index};
@@ -175,7 +174,6 @@ fn infos(
     settings: ParseSettings,
     config: &Config,
 ) -> Vec<ChapterInfo> {
-    let placeholders = Placeholders::new(&config.placeholders);
     chapters
         .iter()
         .map(|c| ChapterInfo {
@@ -185,7 +183,7 @@ fn infos(
                 .source_path
                 .as_ref()
                 .map_or_else(|| c.name.clone(), |p| format!("{src}/{p}")),
-            scan: Some(scan::scan(&c.content, settings, &placeholders)),
+            scan: Some(scan::scan(&c.content, settings, &config.placeholders)),
         })
         .collect()
 }
@@ -266,9 +264,10 @@ fn chapter_text(
     };
     let placeholder = config
         .placeholders
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "XXX".into());
+        .written()
+        .next()
+        .unwrap_or("XXX")
+        .to_string();
     let mut text =
         format!("# {title}\n\n{directive}\n\n{outline}\n## 🤔 Frequently Asked Questions\n");
     for q in &questions {
