@@ -500,23 +500,46 @@ fn block_edit(text: &str, found: &Found, blocks: Vec<String>) -> Edit {
             }
         })
         .collect();
-    let joined = blocks.join("\n\n");
-    let body = joined
-        .split('\n')
-        .enumerate()
-        .map(|(i, line)| match (i, line.is_empty()) {
-            (0, _) => line.to_string(),
-            (_, true) => continuation.trim_end().to_string(),
-            _ => format!("{continuation}{line}"),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
     // Keep a CRLF chapter's line endings.
-    let body = if text[span.end..].starts_with("\r\n") {
-        body.replace('\n', "\r\n")
+    let newline = if text[span.end..].starts_with("\r\n") {
+        "\r\n"
     } else {
-        body
+        "\n"
     };
+    // A book-wide report can run to megabytes: it is not copied line by
+    // line where nothing is to be put before its lines.
+    if continuation.is_empty() && newline == "\n" {
+        let mut blocks = blocks.into_iter();
+        let mut body = blocks.next().unwrap_or_default();
+        for block in blocks {
+            body.push_str("\n\n");
+            body.push_str(&block);
+        }
+        return Edit { span, text: body };
+    }
+    // Made in one string, not joined, split into lines and joined again.
+    let lines = blocks.iter().map(|b| b.split('\n').count()).sum::<usize>() + blocks.len();
+    let mut body = String::with_capacity(
+        blocks.iter().map(String::len).sum::<usize>() + lines * (continuation.len() + 2),
+    );
+    let blank = continuation.trim_end();
+    for (bi, block) in blocks.iter().enumerate() {
+        if bi > 0 {
+            body.push_str(newline);
+            body.push_str(blank);
+        }
+        for (li, line) in block.split('\n').enumerate() {
+            if bi > 0 || li > 0 {
+                body.push_str(newline);
+                body.push_str(if line.is_empty() {
+                    blank
+                } else {
+                    &continuation
+                });
+            }
+            body.push_str(line);
+        }
+    }
     Edit { span, text: body }
 }
 
@@ -732,6 +755,43 @@ pub fn write_applied(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The edit that puts `blocks` where the one directive of `text` is.
+    fn expanded(text: &str, blocks: &[&str]) -> String {
+        let found = crate::directive::find_all(text, &[]).remove(0);
+        let edit = block_edit(text, &found, blocks.iter().map(|b| b.to_string()).collect());
+        apply(text, vec![edit]).unwrap()
+    }
+
+    #[test]
+    fn expanded_blocks_continue_the_container_the_directive_is_in() {
+        let blocks = ["| A |\n| --- |", "| B |\n| --- |"];
+        assert_eq!(
+            expanded("x\n\n{{#vision roadmap-key}}\n", &blocks),
+            "x\n\n| A |\n| --- |\n\n| B |\n| --- |\n"
+        );
+        // A blank line in a quote is the bare marker, with no space after it.
+        assert_eq!(
+            expanded("> {{#vision roadmap-key}}\n", &blocks),
+            "> | A |\n> | --- |\n>\n> | B |\n> | --- |\n"
+        );
+        assert_eq!(
+            expanded("> {{#vision roadmap-key}}\n", &["a\n\nb"]),
+            "> a\n>\n> b\n"
+        );
+        assert_eq!(
+            expanded("* {{#vision roadmap-key}}\n", &blocks),
+            "* | A |\n  | --- |\n\n  | B |\n  | --- |\n"
+        );
+        assert_eq!(
+            expanded("> {{#vision roadmap-key}}\r\n", &blocks),
+            "> | A |\r\n> | --- |\r\n>\r\n> | B |\r\n> | --- |\r\n"
+        );
+        assert_eq!(
+            expanded("{{#vision roadmap-key}}\r\n", &blocks),
+            "| A |\r\n| --- |\r\n\r\n| B |\r\n| --- |\r\n"
+        );
+    }
 
     #[test]
     fn relative_paths_between_chapters() {
