@@ -572,12 +572,9 @@ impl Index {
 
     /// Entries on one chapter (by its source path), in order.
     pub fn entries_in(&self, path: &str) -> Range<EntryId> {
-        let run = self
-            .chapter_by_path
+        self.chapter_by_path
             .get(path)
-            .and_then(|&ci| self.chapter_entries.get(ci))
-            .map_or(0..0, Clone::clone);
-        run.start as usize..run.end as usize
+            .map_or(0..0, |&ci| self.entries_of_chapter(ci))
     }
 
     /// Resolves a reference written in a directive: a chapter path relative to

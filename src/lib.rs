@@ -101,12 +101,13 @@ impl Plan<'_> {
         render::chapter(&self.analysis, n)
     }
 
-    /// Writes chapter `n`'s final text (book order) to `out` piece by piece,
-    /// never made as a string: the preprocessor's output path.
-    pub fn write_chapter(&self, n: usize, out: &mut dyn std::fmt::Write) -> std::fmt::Result {
-        self.write_with(n, &self.edits(n), out)
+    /// The diagnostics alone, the plan given up.
+    pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diagnostics)
     }
 
+    /// Writes chapter `n`'s final text (book order) with `edits` to `out`
+    /// piece by piece, never made as a string: the preprocessor's output path.
     fn write_with(
         &self,
         n: usize,
@@ -312,14 +313,15 @@ pub fn process_chapters(
     settings: ParseSettings,
     src_dir: &str,
 ) -> Outcome {
-    let mut plan = plan_chapters(chapters, config, settings, src_dir);
+    let plan = plan_chapters(chapters, config, settings, src_dir);
+    let new_content = chapters
+        .iter()
+        .enumerate()
+        .map(|(n, c)| render::apply(&c.content, plan.edits(n)))
+        .collect();
     Outcome {
-        new_content: chapters
-            .iter()
-            .enumerate()
-            .map(|(n, c)| render::apply(&c.content, plan.edits(n)))
-            .collect(),
-        diagnostics: std::mem::take(&mut plan.diagnostics),
+        new_content,
+        diagnostics: plan.into_diagnostics(),
     }
 }
 

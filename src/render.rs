@@ -765,32 +765,39 @@ mod tests {
 
     #[test]
     fn expanded_blocks_continue_the_container_the_directive_is_in() {
-        let blocks = ["| A |\n| --- |", "| B |\n| --- |"];
-        assert_eq!(
-            expanded("x\n\n{{#vision roadmap-key}}\n", &blocks),
-            "x\n\n| A |\n| --- |\n\n| B |\n| --- |\n"
-        );
-        // A blank line in a quote is the bare marker, with no space after it.
-        assert_eq!(
-            expanded("> {{#vision roadmap-key}}\n", &blocks),
-            "> | A |\n> | --- |\n>\n> | B |\n> | --- |\n"
-        );
-        assert_eq!(
-            expanded("> {{#vision roadmap-key}}\n", &["a\n\nb"]),
-            "> a\n>\n> b\n"
-        );
-        assert_eq!(
-            expanded("* {{#vision roadmap-key}}\n", &blocks),
-            "* | A |\n  | --- |\n\n  | B |\n  | --- |\n"
-        );
-        assert_eq!(
-            expanded("> {{#vision roadmap-key}}\r\n", &blocks),
-            "> | A |\r\n> | --- |\r\n>\r\n> | B |\r\n> | --- |\r\n"
-        );
-        assert_eq!(
-            expanded("{{#vision roadmap-key}}\r\n", &blocks),
-            "| A |\r\n| --- |\r\n\r\n| B |\r\n| --- |\r\n"
-        );
+        let two: &[&str] = &["| A |\n| --- |", "| B |\n| --- |"];
+        let cases: [(&str, &[&str], &str); 6] = [
+            (
+                "x\n\n{{#vision roadmap-key}}\n",
+                two,
+                "x\n\n| A |\n| --- |\n\n| B |\n| --- |\n",
+            ),
+            // A blank line in a quote is the bare marker, with no space after it.
+            (
+                "> {{#vision roadmap-key}}\n",
+                two,
+                "> | A |\n> | --- |\n>\n> | B |\n> | --- |\n",
+            ),
+            ("> {{#vision roadmap-key}}\n", &["a\n\nb"], "> a\n>\n> b\n"),
+            (
+                "* {{#vision roadmap-key}}\n",
+                two,
+                "* | A |\n  | --- |\n\n  | B |\n  | --- |\n",
+            ),
+            (
+                "> {{#vision roadmap-key}}\r\n",
+                two,
+                "> | A |\r\n> | --- |\r\n>\r\n> | B |\r\n> | --- |\r\n",
+            ),
+            (
+                "{{#vision roadmap-key}}\r\n",
+                two,
+                "| A |\r\n| --- |\r\n\r\n| B |\r\n| --- |\r\n",
+            ),
+        ];
+        for (text, blocks, want) in cases {
+            assert_eq!(expanded(text, blocks), want, "{text:?}");
+        }
     }
 
     #[test]

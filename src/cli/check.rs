@@ -67,8 +67,7 @@ pub fn analyse(dir: &Path, line: MdbookLine) -> anyhow::Result<Vec<Diagnostic>> 
         Config::from_book_config(&book.config).context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(line, &book.config);
     // Only the diagnostics are wanted: the edits are planned, never applied.
-    let mut plan = plan_chapters(&book.chapters, &config, settings, &book.src);
-    Ok(std::mem::take(&mut plan.diagnostics))
+    Ok(plan_chapters(&book.chapters, &config, settings, &book.src).into_diagnostics())
 }
 
 fn color_wanted() -> bool {
