@@ -564,17 +564,14 @@ impl Index {
         self.table_shapes.get(ci)?.get(ti).copied().flatten()
     }
 
-    /// The entries of chapter `ci`, in order.
-    pub fn entries_of_chapter(&self, ci: usize) -> Range<EntryId> {
-        let run = self.chapter_entries.get(ci).map_or(0..0, Clone::clone);
-        run.start as usize..run.end as usize
-    }
-
     /// Entries on one chapter (by its source path), in order.
     pub fn entries_in(&self, path: &str) -> Range<EntryId> {
-        self.chapter_by_path
+        let run = self
+            .chapter_by_path
             .get(path)
-            .map_or(0..0, |&ci| self.entries_of_chapter(ci))
+            .and_then(|&ci| self.chapter_entries.get(ci))
+            .map_or(0..0, Clone::clone);
+        run.start as usize..run.end as usize
     }
 
     /// Resolves a reference written in a directive: a chapter path relative to

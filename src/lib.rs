@@ -77,59 +77,61 @@ impl Outcome {
     }
 }
 
-/// What processing a book's chapters would change, not yet applied: the
-/// diagnostics, and the analysis each chapter's edits are made from as it
-/// is written (see [`render::chapter`]).
-pub struct Plan<'a> {
+/// What processing a book's chapters would change, not yet applied.
+pub struct Plan {
+    /// The edits of each chapter, in book order (empty where nothing changes).
+    pub edits: Vec<Vec<render::Edit>>,
     pub diagnostics: Vec<Diagnostic>,
-    analysis: Analysis<'a>,
-    /// The bytes of text analysed: whether the work is worth a thread.
+    /// The analysis the plan was made from, kept until the plan goes: a
+    /// process that ends after writing the book need not free it at all.
+    _leftovers: Leftovers,
+}
+
+/// What is left of an analysis, freed on a thread of its own when it is big
+/// (`bytes` of text went into it).
+struct Leftovers {
+    value: Option<Box<dyn std::any::Any + Send>>,
     bytes: usize,
 }
 
-/// How many chapters' edits the renderer may make ahead of the writer.
-const RENDER_AHEAD: usize = 64;
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        if let Some(value) = self.value.take() {
+            parallel::drop_in_background(value, self.bytes);
+        }
+    }
+}
 
-impl Plan<'_> {
+impl Plan {
     pub fn has_errors(&self) -> bool {
         diag::counts(&self.diagnostics).0 > 0
     }
 
-    /// The edits of chapter `n` (book order), sorted by span: none where
-    /// nothing changes. Made anew at each call.
-    pub fn edits(&self, n: usize) -> Vec<render::Edit> {
-        render::chapter(&self.analysis, n)
-    }
-
-    /// The diagnostics alone, the plan given up.
-    pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {
-        std::mem::take(&mut self.diagnostics)
-    }
-
-    /// Writes chapter `n`'s final text (book order) with `edits` to `out`
-    /// piece by piece, never made as a string: the preprocessor's output path.
-    fn write_with(
+    /// Writes chapter `n`'s final text (book order) to `out` piece by piece,
+    /// never made as a string: the preprocessor's output path.
+    pub fn write_chapter(
         &self,
         n: usize,
-        edits: &[render::Edit],
+        chapters: &[ChapterText],
         out: &mut dyn std::fmt::Write,
     ) -> std::fmt::Result {
-        match self.analysis.texts.get(n) {
-            Some(text) => render::write_applied(out, text, edits),
-            None => Ok(()),
+        match (chapters.get(n), self.edits.get(n)) {
+            (Some(c), Some(edits)) => render::write_applied(out, &c.content, edits),
+            (Some(c), None) => out.write_str(&c.content),
+            _ => Ok(()),
         }
     }
 
-    /// Writes chapter `n`'s final text with `edits` to `out`, escaped for a
-    /// JSON string (a [`wire::ContentWriter`]).
-    fn write_escaped_with(
+    /// Writes chapter `n`'s final text to `out` escaped for a JSON string
+    /// (a [`wire::ContentWriter`]).
+    pub fn write_escaped_chapter(
         &self,
         n: usize,
-        edits: &[render::Edit],
+        chapters: &[ChapterText],
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let mut escaper = escape::Escaper::new(out);
-        self.write_with(n, edits, &mut escaper).map_err(|_| {
+        self.write_chapter(n, chapters, &mut escaper).map_err(|_| {
             escaper.into_error().unwrap_or_else(|| {
                 std::io::Error::other(format!("chapter {n}'s text could not be written"))
             })
@@ -138,97 +140,34 @@ impl Plan<'_> {
 
     /// Writes the book back with every chapter's final text, each escaped
     /// straight into `out` as it is spliced: the preprocessor's output.
-    /// For a big book the edits are made on another core, a few chapters
-    /// ahead of the writer. (Escaping there too was tried: on two cores the
-    /// benchmark showed no gain, and 6 MiB more memory.)
+    /// (Escaping on worker threads ahead of the writer was tried: on two
+    /// cores the benchmark showed no gain, and 6 MiB more memory.)
     pub fn write_book(
         &self,
         request: &wire::Request,
+        chapters: &[ChapterText],
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
-        if !parallel::worth_threads(self.bytes) {
-            let content = |n: usize, out: &mut dyn std::io::Write| {
-                self.write_escaped_with(n, &self.edits(n), out)
-            };
-            return wire::write_book_with(request, out, &content);
-        }
-        std::thread::scope(|scope| {
-            let (made, ready) = std::sync::mpsc::sync_channel(RENDER_AHEAD);
-            let chapters = self.analysis.texts.len();
-            scope.spawn(move || {
-                for n in 0..chapters {
-                    // The writer stopped (an error): so does the renderer.
-                    if made.send((n, self.edits(n))).is_err() {
-                        break;
-                    }
-                }
-            });
-            // The writer asks for chapters in book order; one it asks for
-            // out of order is made here instead.
-            let ready = std::cell::RefCell::new(ready);
-            let content = |n: usize, out: &mut dyn std::io::Write| {
-                let edits = loop {
-                    match ready.borrow_mut().recv() {
-                        Ok((m, edits)) if m == n => break edits,
-                        Ok((m, _)) if m < n => continue,
-                        _ => break self.edits(n),
-                    }
-                };
-                self.write_escaped_with(n, &edits, out)
-            };
-            let written = wire::write_book_with(request, out, &content);
-            // Hung up before the scope joins the renderer, so it stops.
-            drop(ready);
-            written
-        })
+        let content =
+            |n: usize, out: &mut dyn std::io::Write| self.write_escaped_chapter(n, chapters, out);
+        wire::write_book_with(request, out, &content)
     }
 
     /// Each chapter's final text, made one at a time as the iterator is read.
-    pub fn apply(&self) -> impl Iterator<Item = String> + '_ {
-        self.analysis
-            .texts
-            .iter()
-            .enumerate()
-            .map(|(n, text)| render::apply(text, self.edits(n)).unwrap_or_else(|| text.to_string()))
+    pub fn apply(self, chapters: Vec<ChapterText<'_>>) -> impl Iterator<Item = String> + '_ {
+        chapters
+            .into_iter()
+            .zip(self.edits)
+            .map(|(c, edits)| render::apply(&c.content, edits).unwrap_or(c.content.into_owned()))
     }
 }
 
-/// The analysis is big for a big book: it is freed on a thread of its own.
-impl Drop for Plan<'_> {
-    fn drop(&mut self) {
-        let a = &mut self.analysis;
-        let owned = (
-            std::mem::take(&mut a.chapters),
-            std::mem::take(&mut a.index),
-            std::mem::take(&mut a.relations),
-            std::mem::take(&mut a.faq),
-        );
-        parallel::drop_in_background(owned, self.bytes);
-    }
-}
-
-/// The chapters the preprocessor read, and what a [`Plan`] for them is made from.
-pub struct Read<'i> {
+/// What the preprocessor has to say about the book it read: the request (its
+/// chapters taken out), the chapters and the plan for them.
+pub struct Preprocessed<'i> {
+    pub request: wire::Request,
     pub chapters: Vec<ChapterText<'i>>,
-    config: Config,
-    settings: ParseSettings,
-    src_dir: String,
-    /// One a chapter, made as the book was parsed; taken by the plan.
-    scans: Vec<Option<scan::Scan>>,
-}
-
-impl Read<'_> {
-    /// Checks the book and gets its edits ready.
-    pub fn plan(&mut self) -> Plan<'_> {
-        let scans = std::mem::take(&mut self.scans);
-        plan_scanned(
-            &self.chapters,
-            scans,
-            &self.config,
-            self.settings,
-            &self.src_dir,
-        )
-    }
+    pub plan: Plan,
 }
 
 /// The preprocessor's work, short of writing anything: parses mdBook's
@@ -241,7 +180,7 @@ impl Read<'_> {
 pub fn preprocess<'i>(
     input: &'i mut [u8],
     warn: &mut dyn FnMut(String),
-) -> anyhow::Result<(wire::Request, Read<'i>)> {
+) -> anyhow::Result<Preprocessed<'i>> {
     use anyhow::Context as _;
     // The configuration is read once, as soon as the context is: the scans
     // made ahead need its placeholders.
@@ -293,16 +232,12 @@ pub fn preprocess<'i>(
         .collect();
     drop(scans); // emptied, and a book's worth of slots: not held through the analysis
     let src_dir = request.src_dir();
-    Ok((
+    let plan = plan_scanned(&chapters, all_scans, &config, settings, &src_dir);
+    Ok(Preprocessed {
         request,
-        Read {
-            chapters,
-            config,
-            settings,
-            src_dir,
-            scans: all_scans,
-        },
-    ))
+        chapters,
+        plan,
+    })
 }
 
 /// Runs the whole pipeline over a book's chapters (in book order) and makes
@@ -314,38 +249,37 @@ pub fn process_chapters(
     src_dir: &str,
 ) -> Outcome {
     let plan = plan_chapters(chapters, config, settings, src_dir);
-    let new_content = chapters
-        .iter()
-        .enumerate()
-        .map(|(n, c)| render::apply(&c.content, plan.edits(n)))
-        .collect();
     Outcome {
-        new_content,
-        diagnostics: plan.into_diagnostics(),
+        new_content: chapters
+            .iter()
+            .zip(plan.edits)
+            .map(|(c, edits)| render::apply(&c.content, edits))
+            .collect(),
+        diagnostics: plan.diagnostics,
     }
 }
 
 /// Runs the whole pipeline over a book's chapters (in book order), up to the
 /// edits. `src_dir` is the book's source directory as diagnostics show it (`src`).
-pub fn plan_chapters<'a>(
-    chapters: &'a [ChapterText],
-    config: &'a Config,
+pub fn plan_chapters(
+    chapters: &[ChapterText],
+    config: &Config,
     settings: ParseSettings,
     src_dir: &str,
-) -> Plan<'a> {
+) -> Plan {
     plan_scanned(chapters, Vec::new(), config, settings, src_dir)
 }
 
 /// [`plan_chapters`] for chapters of which some are scanned already (by
 /// [`ScanAhead`], with the book's settings); the others (`None`, or past the
 /// end of `scans`) are scanned here.
-pub fn plan_scanned<'a>(
-    chapters: &'a [ChapterText],
+pub fn plan_scanned(
+    chapters: &[ChapterText],
     mut scans: Vec<Option<scan::Scan>>,
-    config: &'a Config,
+    config: &Config,
     settings: ParseSettings,
     src_dir: &str,
-) -> Plan<'a> {
+) -> Plan {
     let texts: Vec<&str> = chapters.iter().map(|c| &*c.content).collect();
     let total_bytes: usize = texts.iter().map(|t| t.len()).sum();
     let first = first_copies(chapters);
@@ -385,13 +319,36 @@ pub fn plan_scanned<'a>(
         settings,
         faq: std::sync::OnceLock::new(),
     };
-    // The checks run now; the rendering as the book is written.
+    // Checks and rendering only read the analysis: they run side by side
+    // (but for a small book, where a thread would cost more than it saves).
     let mut reporter = Reporter::new(config.lints.clone());
-    checks::run(&analysis, &mut reporter);
+    let edits = if parallel::worth_threads(total_bytes) {
+        std::thread::scope(|s| {
+            let render = s.spawn(|| render::render(&analysis));
+            checks::run(&analysis, &mut reporter);
+            render
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e))
+        })
+    } else {
+        checks::run(&analysis, &mut reporter);
+        render::render(&analysis)
+    };
+    let diagnostics = reporter.finish();
+    let Analysis {
+        chapters,
+        index,
+        relations,
+        faq,
+        ..
+    } = analysis;
     Plan {
-        diagnostics: reporter.finish(),
-        analysis,
-        bytes: total_bytes,
+        edits,
+        diagnostics,
+        _leftovers: Leftovers {
+            value: Some(Box::new((chapters, index, relations, faq))),
+            bytes: total_bytes,
+        },
     }
 }
 

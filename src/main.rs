@@ -3,7 +3,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use mdbook_vision::diag;
+use mdbook_vision::{diag, Preprocessed};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -82,9 +82,11 @@ fn preprocess() -> anyhow::Result<ExitCode> {
         .lock()
         .read_to_end(&mut input)
         .context("could not read the book from mdBook")?;
-    let (request, mut read) =
-        mdbook_vision::preprocess(&mut input, &mut |warning| eprintln!("{warning}"))?;
-    let plan = read.plan();
+    let Preprocessed {
+        request,
+        chapters,
+        plan,
+    } = mdbook_vision::preprocess(&mut input, &mut |warning| eprintln!("{warning}"))?;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!("{}", diag::render_human(&plan.diagnostics, color));
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
@@ -94,14 +96,13 @@ fn preprocess() -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     let mut out = std::io::BufWriter::with_capacity(1 << 16, book_output());
-    plan.write_book(&request, &mut out)
+    plan.write_book(&request, &chapters, &mut out)
         .context("could not write the book to stdout")?;
     out.flush().context("could not write the book to stdout")?;
     // The process ends here: the system takes the book's memory back at once,
     // where freeing it piece by piece (the analysis most of all: millions of
     // small pieces) would take a noticeable while.
-    std::mem::forget(plan);
-    std::mem::forget((request, read));
+    std::mem::forget((request, chapters, plan));
     std::mem::forget(input);
     Ok(ExitCode::SUCCESS)
 }

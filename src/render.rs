@@ -21,21 +21,31 @@ pub struct Edit {
     pub text: String,
 }
 
-/// Chapter `ci`'s edits, sorted by span (none for a chapter that keeps its
-/// text). Each chapter's are made as it is about to be written, so a book's
-/// edits are never all in memory at once, nor the new book next to the old.
-pub fn chapter(a: &Analysis, ci: usize) -> Vec<Edit> {
-    let Some(scan) = a.chapters.get(ci).and_then(|c| c.scan.as_ref()) else {
-        return Vec::new();
-    };
-    let stories: Vec<EntryId> = a
-        .index
-        .entries_of_chapter(ci)
-        .filter(|&id| a.relations.stories[id].is_some())
-        .collect();
-    let mut edits = chapter_edits(a, ci, scan, &stories);
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
-    edits
+/// The edits of every chapter, sorted by span (none for a chapter that keeps its text).
+/// Applying them is left to the caller, one chapter at a time, so the new
+/// book never sits in memory next to the whole old one.
+pub fn render(a: &Analysis) -> Vec<Vec<Edit>> {
+    // The stories of each chapter, found once (not by a scan per chapter).
+    let mut stories: Vec<Vec<EntryId>> = vec![Vec::new(); a.chapters.len()];
+    for (id, story) in a.relations.stories.iter().enumerate() {
+        if story.is_some() {
+            stories[a.index.entries[id].chapter].push(id);
+        }
+    }
+    // Chapters render on their own, so they share the cores (with the checks,
+    // which run beside the rendering).
+    crate::parallel::map(
+        &a.texts,
+        |text| text.len(),
+        |ci, _| {
+            let Some(scan) = &a.chapters[ci].scan else {
+                return Vec::new();
+            };
+            let mut edits = chapter_edits(a, ci, scan, &stories[ci]);
+            edits.sort_by_key(|e| (e.span.start, e.span.end));
+            edits
+        },
+    )
 }
 
 fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> Vec<Edit> {

@@ -246,8 +246,12 @@ fn many_chapter_book(n: usize) -> String {
 /// The book as the plan's texts, applied and put back, serialise it.
 fn applied_book(input: &str) -> Vec<u8> {
     let mut bytes = input.as_bytes().to_vec();
-    let (mut request, mut read) = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
-    let texts: Vec<String> = read.plan().apply().collect();
+    let mdbook_vision::Preprocessed {
+        mut request,
+        chapters,
+        plan,
+    } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
+    let texts: Vec<String> = plan.apply(chapters).collect();
     mdbook_vision::wire::put_chapters(&mut request, texts);
     let mut out = Vec::new();
     mdbook_vision::wire::write_book(&request, &mut out).unwrap();
@@ -261,14 +265,17 @@ fn the_written_book_holds_the_applied_texts_in_book_order() {
         // The last is past 1 MiB: scanned on the other core as it is parsed.
         assert_eq!(input.len() > 1 << 20, n == 4000, "{} bytes", input.len());
         let mut bytes = input.as_bytes().to_vec();
-        let (request, mut read) = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
-        let plan = read.plan();
+        let mdbook_vision::Preprocessed {
+            request,
+            chapters,
+            plan,
+        } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
         assert!(
-            (0..n).any(|c| !plan.edits(c).is_empty()),
+            plan.edits.iter().any(|e| !e.is_empty()),
             "some text changes"
         );
         let mut written = Vec::new();
-        plan.write_book(&request, &mut written).unwrap();
+        plan.write_book(&request, &chapters, &mut written).unwrap();
         assert_eq!(
             String::from_utf8(written).unwrap(),
             String::from_utf8(applied_book(&input)).unwrap(),
@@ -301,22 +308,21 @@ impl Write for FailingAfter {
 
 #[test]
 fn output_that_fails_stops_the_writing_with_its_error() {
-    // The big book's edits are made on another thread ahead of the writer:
-    // it must stop too, not wait for a writer that is gone.
-    for n in [500, 4000] {
-        let input = many_chapter_book(n);
-        let mut bytes = input.as_bytes().to_vec();
-        let (request, mut read) = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
-        let plan = read.plan();
-        for left in [0, 1, 5_000, 100_000] {
-            let err = plan
-                .write_book(&request, &mut FailingAfter { left })
-                .unwrap_err();
-            assert_eq!(
-                err.kind(),
-                std::io::ErrorKind::BrokenPipe,
-                "{n} chapters, after {left} bytes"
-            );
-        }
+    let input = many_chapter_book(500);
+    let mut bytes = input.as_bytes().to_vec();
+    let mdbook_vision::Preprocessed {
+        request,
+        chapters,
+        plan,
+    } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
+    for left in [0, 1, 5_000, 100_000] {
+        let err = plan
+            .write_book(&request, &chapters, &mut FailingAfter { left })
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "after {left} bytes"
+        );
     }
 }

@@ -7,13 +7,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mdbook_vision::{preprocess, wire};
+use mdbook_vision::{preprocess, wire, Preprocessed};
 
 /// The book written back and, per chapter, whether its text changed.
 fn run(bytes: &[u8]) -> Option<(Vec<u8>, Vec<bool>)> {
     let mut input = bytes.to_vec();
-    let (mut request, mut read) = preprocess(&mut input, &mut |_| {}).ok()?;
-    let plan = read.plan();
+    let Preprocessed {
+        mut request,
+        chapters,
+        plan,
+    } = preprocess(&mut input, &mut |_| {}).ok()?;
     let _ = mdbook_vision::diag::render_human(&plan.diagnostics, false);
     let _ = mdbook_vision::diag::render_github(&plan.diagnostics);
     if plan.has_errors() {
@@ -21,11 +24,10 @@ fn run(bytes: &[u8]) -> Option<(Vec<u8>, Vec<bool>)> {
     }
     // The binary's way: each text spliced straight into the output.
     let mut streamed = Vec::new();
-    plan.write_book(&request, &mut streamed)
+    plan.write_book(&request, &chapters, &mut streamed)
         .expect("serialising cannot fail");
-    let after: Vec<String> = plan.apply().collect();
-    drop(plan);
-    let before: Vec<String> = read.chapters.iter().map(|c| c.content.to_string()).collect();
+    let before: Vec<String> = chapters.iter().map(|c| c.content.to_string()).collect();
+    let after: Vec<String> = plan.apply(chapters).collect();
     let changed = before.iter().zip(&after).map(|(b, a)| b != a).collect();
     wire::put_chapters(&mut request, after);
     let mut out = Vec::new();

@@ -67,7 +67,8 @@ pub fn analyse(dir: &Path, line: MdbookLine) -> anyhow::Result<Vec<Diagnostic>> 
         Config::from_book_config(&book.config).context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(line, &book.config);
     // Only the diagnostics are wanted: the edits are planned, never applied.
-    Ok(plan_chapters(&book.chapters, &config, settings, &book.src).into_diagnostics())
+    let plan = plan_chapters(&book.chapters, &config, settings, &book.src);
+    Ok(plan.diagnostics)
 }
 
 fn color_wanted() -> bool {
