@@ -331,12 +331,16 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                         }
                     }
                     TagEnd::TableCell => {
-                        if let (Some(c), Some(r)) = (cell.take(), row.as_mut()) {
+                        if let (Some(mut c), Some(r)) = (cell.take(), row.as_mut()) {
+                            // A book's tables are all held at once: no room to spare.
+                            c.links.shrink_to_fit();
+                            c.text.shrink_to_fit();
                             r.cells.push(c);
                         }
                     }
                     TagEnd::TableHead | TagEnd::TableRow => {
-                        if let (Some(r), Some((_, rows))) = (row.take(), table.as_mut()) {
+                        if let (Some(mut r), Some((_, rows))) = (row.take(), table.as_mut()) {
+                            r.cells.shrink_to_fit();
                             rows.push(r);
                         }
                     }
@@ -344,6 +348,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                         if let Some((span, mut rows)) = table.take() {
                             if !rows.is_empty() {
                                 let header = rows.remove(0);
+                                rows.shrink_to_fit();
                                 out.tables.push(Table { span, header, rows });
                             }
                         }
