@@ -638,7 +638,11 @@ impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_, '_, 'de> {
         loop {
             match seq.next_element_seed(ItemSeed(self.0.nested()?)) {
                 Ok(Some(item)) => items.push(item),
-                Ok(None) => return Ok(BookField::Items(items)),
+                Ok(None) => {
+                    // The book's items are held to the end: no room to spare.
+                    items.shrink_to_fit();
+                    return Ok(BookField::Items(items));
+                }
                 Err(e) => {
                     drop_items(items);
                     return Err(e);
@@ -764,6 +768,9 @@ impl<'de> serde::de::Visitor<'de> for ChapterSeed<'_, '_, 'de> {
             };
             ch.set_json(key, value).map_err(serde::de::Error::custom)?;
         }
+        // Every chapter is held to the end: no room to spare.
+        ch.fields.shrink_to_fit();
+        ch.json.shrink_to_fit();
         Ok(Ok(ch))
     }
 }
@@ -1055,6 +1062,8 @@ pub fn take_chapters_in_place<'i, R: Send>(
         }
         out.push(take_chapter(ch));
     });
+    // Held through the whole analysis: no room to spare.
+    out.shrink_to_fit();
     tokens.sort_unstable();
     // The input cut into the texts' pieces, each borrowed on its own.
     let mut pieces = Vec::with_capacity(tokens.len());
