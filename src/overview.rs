@@ -37,7 +37,7 @@ pub fn stories_blocks(a: &Analysis, ci: usize, d: &Directive) -> Vec<String> {
         .stories
         .iter()
         .enumerate()
-        .filter_map(|(id, s)| s.as_ref().map(|s| (id, s)))
+        .filter_map(|(id, s)| s.as_deref().map(|s| (id, s)))
         .filter(|(_, s)| match &selection {
             Selection::Kind(k) => s.kind == *k,
             Selection::Character(Ok(c)) => s.character.as_ref().is_some_and(|r| r.target == Ok(*c)),

@@ -57,8 +57,9 @@ pub struct Story {
 
 #[derive(Debug, Default)]
 pub struct Relations {
-    /// The story metadata of each entry, by entry id.
-    pub stories: Vec<Option<Story>>,
+    /// The story metadata of each entry, by entry id (boxed: most entries
+    /// are not stories, and a story is a few hundred bytes).
+    pub stories: Vec<Option<Box<Story>>>,
     /// Each story's partners in both directions, in book order.
     pub partners: Vec<Vec<EntryId>>,
 }
@@ -87,7 +88,7 @@ impl Relations {
         // chapter's 4 KiB towards the size where splitting pays.
         let weight =
             |e: &crate::index::Entry| chapters[e.chapter].scan.as_ref().map_or(0, |_| 1 << 12);
-        let stories: Vec<Option<Story>> =
+        let stories: Vec<Option<Box<Story>>> =
             crate::parallel::map(&index.entries, weight, |_, entry| {
                 let scan = chapters[entry.chapter].scan.as_ref()?;
                 let kind = entry.kind.filter(|k| partner_kind(*k).is_some())?;
@@ -108,6 +109,7 @@ impl Relations {
                             from_table(index, chapters, entry.chapter, ti, t, kind)
                         })
                     })
+                    .map(Box::new)
             });
         let mut partners: Vec<Vec<EntryId>> = vec![Vec::new(); index.entries.len()];
         for (id, story) in stories.iter().enumerate() {

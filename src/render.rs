@@ -94,7 +94,7 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> V
                 source: StorySource::Table(ti),
                 ..
             },
-        ) = &a.relations.stories[id]
+        ) = a.relations.stories[id].as_deref()
         {
             edits.extend(story_table_edits(a, ci, id, story, &scan.tables[*ti]));
         }
