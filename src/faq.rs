@@ -540,7 +540,7 @@ fn questions(
             .map(|(i, h)| {
                 let to = qs.get(i + 1).map_or(body.end, |n| n.span.start);
                 Question {
-                    text: h.text.clone(),
+                    text: h.text.to_string(),
                     at: h.span.start,
                     answer: answer(h.span.end, to),
                 }

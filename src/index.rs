@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::directive::{Directive, DirectiveName};
 use crate::model::Kind;
 use crate::scan::{BlockKind, Scan, Table};
+use crate::shared_str::SharedStr;
 use crate::text::{title_key, title_key_chars, title_key_is};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
@@ -35,8 +36,9 @@ pub struct Entry {
     /// Index into the chapter's headings.
     pub heading: usize,
     pub kind: Option<Kind>,
-    pub title: String,
-    pub anchor: String,
+    /// The heading's text and id, shared with the scan.
+    pub title: SharedStr,
+    pub anchor: SharedStr,
     /// From the heading to the next heading of the same or a higher level.
     pub extent: Range<usize>,
     pub sources: Vec<MetaSource>,
@@ -848,11 +850,11 @@ impl Index {
         let path = chapters[ci].source_path.as_deref().unwrap_or("");
         if let Some(id) = self
             .entries_in(path)
-            .find(|&id| self.entries[id].anchor == anchor)
+            .find(|&id| *self.entries[id].anchor == *anchor)
         {
             return LinkTarget::Entry(id);
         }
-        if scan.headings.iter().any(|h| h.id == anchor)
+        if scan.headings.iter().any(|h| *h.id == *anchor)
             || scan.term_ids.iter().any(|t| *t == anchor)
         {
             return LinkTarget::Chapter(ci);

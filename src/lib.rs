@@ -21,6 +21,7 @@ pub mod relations;
 pub mod render;
 pub mod roadmap;
 pub mod scan;
+pub mod shared_str;
 pub mod text;
 pub mod wire;
 

@@ -6,16 +6,18 @@ use crate::directive::DirectiveName;
 use crate::index::{ChapterInfo, EntryId, Index, LinkTarget, MetaSource, TableShape, Unresolved};
 use crate::model::Kind;
 use crate::scan::{Cell, Table};
+use crate::shared_str::SharedStr;
 use crate::text::title_key;
 use std::ops::Range;
 
 /// A reference as written: a directive value, a link in a cell, or a cell's plain text.
 #[derive(Clone, Debug)]
 pub struct Written {
-    pub text: String,
+    /// Shared with the scan where it is a cell's or a link's text.
+    pub text: SharedStr,
     pub span: Range<usize>,
     /// The destination, when it was written as a link.
-    pub link: Option<String>,
+    pub link: Option<SharedStr>,
 }
 
 /// Why a reference does not land on an entry.
@@ -143,7 +145,7 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
         .values(key)
         .map(|arg| Reference {
             written: Written {
-                text: arg.value.clone(),
+                text: arg.value.as_str().into(),
                 span: arg.span.clone(),
                 link: None,
             },
@@ -154,7 +156,7 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
         .collect();
     let character = d.value("character").map(|arg| Reference {
         written: Written {
-            text: arg.value.clone(),
+            text: arg.value.as_str().into(),
             span: arg.span.clone(),
             link: None,
         },
@@ -249,17 +251,17 @@ fn cell_refs(
     plain: impl Fn(&str) -> Result<EntryId, RefError>,
 ) -> Vec<Reference> {
     if cell.links.is_empty() {
-        let text = cell.text.trim();
+        let text = cell.text.trimmed();
         if text.is_empty() {
             return Vec::new();
         }
         return vec![Reference {
+            target: plain(&text),
             written: Written {
-                text: text.to_string(),
+                text,
                 span: cell.span.clone(),
                 link: None,
             },
-            target: plain(text),
         }];
     }
     cell.links

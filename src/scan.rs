@@ -6,6 +6,7 @@
 use crate::anchor::{book_parser_options, parser_options, AnchorMaker, MdbookLine};
 use crate::answer::{Placeholders, Verdict};
 use crate::directive::{self, Found};
+use crate::shared_str::{SharedStr, Strings};
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -41,9 +42,9 @@ pub struct Heading {
     /// The whole heading, from its first `#` to its end.
     pub span: Range<usize>,
     /// The heading's text as a reader sees it (markup removed).
-    pub text: String,
+    pub text: SharedStr,
     /// The `id` mdBook gives it.
-    pub id: String,
+    pub id: SharedStr,
 }
 
 /// A block at the top level of the chapter, in document order.
@@ -76,8 +77,8 @@ pub enum BlockKind {
 pub struct Link {
     pub span: Range<usize>,
     /// The resolved destination (reference links are resolved through the page's definitions).
-    pub dest: String,
-    pub text: String,
+    pub dest: SharedStr,
+    pub text: SharedStr,
     /// True for `[text][label]`, `[label][]` and `[label]`.
     pub by_reference: bool,
 }
@@ -86,7 +87,7 @@ pub struct Link {
 pub struct Cell {
     /// The cell's content, without the surrounding pipes and spaces.
     pub span: Range<usize>,
-    pub text: String,
+    pub text: SharedStr,
     pub links: Vec<Link>,
 }
 
@@ -158,6 +159,25 @@ impl Scan {
         self.outline.owned.shrink_to_fit();
     }
 
+    /// Points every string the scan kept at the chapter's finished buffer.
+    fn seal(&mut self, buffer: &std::sync::Arc<str>) {
+        for h in &mut self.headings {
+            Strings::seal(&mut h.text, buffer);
+            Strings::seal(&mut h.id, buffer);
+        }
+        for table in &mut self.tables {
+            for row in std::iter::once(&mut table.header).chain(&mut table.rows) {
+                for cell in &mut row.cells {
+                    Strings::seal(&mut cell.text, buffer);
+                    for link in &mut cell.links {
+                        Strings::seal(&mut link.dest, buffer);
+                        Strings::seal(&mut link.text, buffer);
+                    }
+                }
+            }
+        }
+    }
+
     /// The top-level block that comes right after block `i`.
     pub fn block_after(&self, i: usize) -> Option<&Block> {
         self.blocks.get(i + 1)
@@ -200,6 +220,11 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
     let mut row: Option<Row> = None;
     let mut cell: Option<Cell> = None;
     let mut link: Option<Link> = None;
+    // The chapter's strings, and the texts of the cell and link being read
+    // (one buffer each, reused: a link's text grows inside its cell's).
+    let mut strings = Strings::new();
+    let mut cell_text = String::new();
+    let mut link_text = String::new();
     let mut html_block: Option<usize> = None;
 
     let mut outline = OutlineRecorder::new(placeholders);
@@ -262,9 +287,10 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                         })
                     }
                     Tag::TableCell => {
+                        cell_text.clear();
                         cell = Some(Cell {
                             span: trim_cell(text, range.clone()),
-                            text: String::new(),
+                            text: strings.empty(),
                             links: Vec::new(),
                         })
                     }
@@ -273,10 +299,11 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                         dest_url,
                         ..
                     } if cell.is_some() => {
+                        link_text.clear();
                         link = Some(Link {
                             span: range.clone(),
-                            dest: dest_url.to_string(),
-                            text: String::new(),
+                            dest: strings.keep(dest_url),
+                            text: strings.empty(),
                             by_reference: matches!(
                                 link_type,
                                 LinkType::Reference
@@ -301,15 +328,15 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                                 Tag::Heading { level, .. } => *level as u8,
                                 _ => 1,
                             };
-                            let text = plain_text(&inline);
-                            if crate::text::is_faq_title(&text) {
+                            let text = keep_plain_text(&inline, &mut strings);
+                            if crate::text::is_faq_title(strings.since(text)) {
                                 outline.faq_starts(span.start);
                             }
                             out.headings.push(Heading {
                                 level,
                                 span,
-                                text,
-                                id,
+                                text: strings.keep_from(text),
+                                id: strings.keep(&id),
                             });
                         }
                     }
@@ -326,7 +353,8 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                         }
                     }
                     TagEnd::Link => {
-                        if let (Some(l), Some(c)) = (link.take(), cell.as_mut()) {
+                        if let (Some(mut l), Some(c)) = (link.take(), cell.as_mut()) {
+                            l.text = strings.keep(&link_text);
                             c.links.push(l);
                         }
                     }
@@ -334,7 +362,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                         if let (Some(mut c), Some(r)) = (cell.take(), row.as_mut()) {
                             // A book's tables are all held at once: no room to spare.
                             c.links.shrink_to_fit();
-                            c.text.shrink_to_fit();
+                            c.text = strings.keep(&cell_text);
                             r.cells.push(c);
                         }
                     }
@@ -358,10 +386,12 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
             }
             Event::Code(code) => {
                 protected.push(range.clone());
-                push_text(&mut cell, &mut link, code);
+                push_text(&cell, &link, [&mut cell_text, &mut link_text], code);
             }
-            Event::Text(t) => push_text(&mut cell, &mut link, t),
-            Event::SoftBreak | Event::HardBreak => push_text(&mut cell, &mut link, " "),
+            Event::Text(t) => push_text(&cell, &link, [&mut cell_text, &mut link_text], t),
+            Event::SoftBreak | Event::HardBreak => {
+                push_text(&cell, &link, [&mut cell_text, &mut link_text], " ")
+            }
             Event::InlineHtml(html) if html.starts_with("<!--") => {
                 protected.push(range.clone());
             }
@@ -377,37 +407,37 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
     protected.sort_by_key(|r| r.start);
     out.directives = directive::find_all(text, &protected);
     out.shrink_to_fit();
+    out.seal(&strings.finish());
     out
 }
 
-fn push_text(cell: &mut Option<Cell>, link: &mut Option<Link>, t: &str) {
-    if let Some(c) = cell.as_mut() {
-        c.text.push_str(t);
+/// Adds inline text to the cell and the link being read, if any
+/// (`texts`: the cell's, then the link's).
+fn push_text(cell: &Option<Cell>, link: &Option<Link>, texts: [&mut String; 2], t: &str) {
+    let [cell_text, link_text] = texts;
+    if cell.is_some() {
+        cell_text.push_str(t);
     }
-    if let Some(l) = link.as_mut() {
-        l.text.push_str(t);
+    if link.is_some() {
+        link_text.push_str(t);
     }
 }
 
-/// The plain text of inline events (what a reader sees, markup removed).
-pub fn plain_text(inline: &[Event]) -> String {
-    let mut s = String::new();
+/// Puts the plain text of inline events (what a reader sees, markup
+/// removed, trimmed) at the end of `strings`' buffer; gives where it starts.
+fn keep_plain_text(inline: &[Event], strings: &mut Strings) -> usize {
+    let buffer = strings.buffer();
+    let from = buffer.len();
     for e in inline {
         match e {
-            Event::Text(t) | Event::Code(t) => s.push_str(t),
-            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            Event::Text(t) | Event::Code(t) => buffer.push_str(t),
+            Event::SoftBreak | Event::HardBreak => buffer.push(' '),
             _ => {}
         }
     }
-    trim_in_place(s)
-}
-
-/// `s.trim()`, keeping `s`'s own allocation.
-fn trim_in_place(mut s: String) -> String {
-    s.truncate(s.trim_end().len());
-    let blanks = s.len() - s.trim_start().len();
-    s.drain(..blanks);
-    s
+    let end = from + buffer[from..].trim_end().len();
+    buffer.truncate(end);
+    end - buffer[from..].trim_start().len()
 }
 
 /// A table cell's range without the pipes and padding around it.
