@@ -2,6 +2,7 @@
 //! and parsing it with precise errors.
 
 use crate::model::Kind;
+use crate::shared_str::{SharedStr, Strings};
 use crate::text::did_you_mean;
 use std::ops::Range;
 
@@ -85,8 +86,10 @@ impl DirectiveName {
 /// One `key=value` or bare word.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arg {
-    pub key: Option<String>,
-    pub value: String,
+    /// One of the directive's own keys.
+    pub key: Option<&'static str>,
+    /// Shared with the chapter's other directive values: references copy it for free.
+    pub value: SharedStr,
     /// Where the argument stands in the chapter text.
     pub span: Range<usize>,
 }
@@ -100,9 +103,7 @@ pub struct Directive {
 impl Directive {
     /// Every value given for a key, in order.
     pub fn values<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Arg> + 'a {
-        self.args
-            .iter()
-            .filter(move |a| a.key.as_deref() == Some(key))
+        self.args.iter().filter(move |a| a.key == Some(key))
     }
 
     pub fn value<'a>(&'a self, key: &'a str) -> Option<&'a Arg> {
@@ -135,6 +136,7 @@ pub struct Found {
 /// range (code, HTML comments). `protected` must be sorted by start.
 pub fn find_all(text: &str, protected: &[Range<usize>]) -> Vec<Found> {
     let mut found = Vec::new();
+    let mut values = Strings::new();
     let mut from = 0;
     let mut guard = 0;
     let finder = memchr::memmem::Finder::new(OPEN);
@@ -155,7 +157,7 @@ pub fn find_all(text: &str, protected: &[Range<usize>]) -> Vec<Found> {
             continue;
         }
         let escaped = pos > 0 && text.as_bytes()[pos - 1] == b'\\';
-        let (end, parsed) = parse_at(text, pos);
+        let (end, parsed) = parse_at(text, pos, &mut values);
         if escaped {
             found.push(Found {
                 span: pos - 1..end,
@@ -171,12 +173,25 @@ pub fn find_all(text: &str, protected: &[Range<usize>]) -> Vec<Found> {
         }
         from = end.max(from);
     }
+    let values = values.finish();
+    for arg in found
+        .iter_mut()
+        .flat_map(|f| f.parsed.iter_mut())
+        .flat_map(|d| &mut d.args)
+    {
+        Strings::seal(&mut arg.value, &values);
+    }
     found
 }
 
 /// Parses the directive starting at `start` (which points at `{{#vision`).
 /// Returns where it ends and the result.
-fn parse_at(text: &str, start: usize) -> (usize, Result<Directive, DirectiveError>) {
+/// Returns where it ends and the result; its values are kept in `values`.
+fn parse_at(
+    text: &str,
+    start: usize,
+    values: &mut Strings,
+) -> (usize, Result<Directive, DirectiveError>) {
     let mut lexer = Lexer {
         text,
         pos: start + OPEN.len(),
@@ -212,12 +227,16 @@ fn parse_at(text: &str, start: usize) -> (usize, Result<Directive, DirectiveErro
         }
     }
     let end = lexer.pos;
-    (end, build(words, start..end))
+    (end, build(words, start..end, values))
 }
 
 type Word = (Option<(String, Range<usize>)>, String, Range<usize>);
 
-fn build(words: Vec<Word>, span: Range<usize>) -> Result<Directive, DirectiveError> {
+fn build(
+    words: Vec<Word>,
+    span: Range<usize>,
+    values: &mut Strings,
+) -> Result<Directive, DirectiveError> {
     let mut words = words.into_iter();
     let Some((key, kind_word, kind_span)) = words.next() else {
         return Err(DirectiveError {
@@ -248,7 +267,7 @@ fn build(words: Vec<Word>, span: Range<usize>) -> Result<Directive, DirectiveErr
     for (key, value, span) in words {
         match key {
             Some((key, key_span)) => {
-                if !name.keys().contains(&key.as_str()) {
+                let Some(&key) = name.keys().iter().find(|k| **k == key) else {
                     let help = match did_you_mean(&key, name.keys().iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None if name.keys().is_empty() => format!("`{kind_word}` takes no keys"),
@@ -259,10 +278,10 @@ fn build(words: Vec<Word>, span: Range<usize>) -> Result<Directive, DirectiveErr
                         span: key_span,
                         help: Some(help),
                     });
-                }
+                };
                 args.push(Arg {
                     key: Some(key),
-                    value,
+                    value: values.keep(&value),
                     span,
                 });
             }
@@ -284,7 +303,7 @@ fn build(words: Vec<Word>, span: Range<usize>) -> Result<Directive, DirectiveErr
                 }
                 args.push(Arg {
                     key: None,
-                    value,
+                    value: values.keep(&value),
                     span,
                 });
             }

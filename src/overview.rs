@@ -19,7 +19,7 @@ enum Selection {
 fn selection(a: &Analysis, d: &Directive) -> Selection {
     if let Some(name) = d.value("character") {
         return Selection::Character(
-            resolve_character(&a.index, &name.value).map_err(|_| name.value.clone()),
+            resolve_character(&a.index, &name.value).map_err(|_| name.value.to_string()),
         );
     }
     match d.positional().next().map(|p| p.value.as_str()) {
@@ -101,7 +101,7 @@ fn assigned_cell(a: &Analysis, ci: usize, id: EntryId, s: &Story) -> String {
     match s.source {
         StorySource::Directive(_) if s.assigned.is_empty() => volunteer(a, ci),
         StorySource::Directive(_) => {
-            let names: Vec<&str> = s.assigned.iter().map(String::as_str).collect();
+            let names: Vec<&str> = s.assigned.iter().map(|s| s.as_str()).collect();
             people(a.config, &names)
         }
         StorySource::Table(ti) => {

@@ -54,7 +54,7 @@ pub struct Story {
     pub character: Option<Reference>,
     pub partners: Vec<Reference>,
     /// Assignees as written (directive values); tables keep their cell.
-    pub assigned: Vec<String>,
+    pub assigned: Vec<SharedStr>,
 }
 
 #[derive(Debug, Default)]
@@ -145,7 +145,7 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
         .values(key)
         .map(|arg| Reference {
             written: Written {
-                text: arg.value.as_str().into(),
+                text: arg.value.clone(),
                 span: arg.span.clone(),
                 link: None,
             },
@@ -156,7 +156,7 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
         .collect();
     let character = d.value("character").map(|arg| Reference {
         written: Written {
-            text: arg.value.as_str().into(),
+            text: arg.value.clone(),
             span: arg.span.clone(),
             link: None,
         },

@@ -152,7 +152,7 @@ fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<Stri
                 Err(_) => escape_cell(&r.written.text),
             });
         let partners = partners_cell(a, ci, &a.relations.partners[id]);
-        let assigned: Vec<&str> = story.assigned.iter().map(String::as_str).collect();
+        let assigned: Vec<&str> = story.assigned.iter().map(|s| s.as_str()).collect();
         let assigned = if assigned.is_empty() {
             volunteer(a, ci)
         } else {

@@ -1021,7 +1021,13 @@ fn entries(chapters: &[(&str, &str)]) -> Vec<(String, String, Option<Kind>)> {
     index
         .entries
         .iter()
-        .map(|e| (chapters[e.chapter].0.to_string(), e.title.to_string(), e.kind))
+        .map(|e| {
+            (
+                chapters[e.chapter].0.to_string(),
+                e.title.to_string(),
+                e.kind,
+            )
+        })
         .collect()
 }
 

@@ -36,7 +36,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
             if let Some(arg) = d.value("character") {
                 let r = Reference {
                     written: Written {
-                        text: arg.value.as_str().into(),
+                        text: arg.value.clone(),
                         span: arg.span.clone(),
                         link: None,
                     },
