@@ -36,7 +36,8 @@ pub enum RefError {
 #[derive(Clone, Debug)]
 pub struct Reference {
     pub written: Written,
-    pub target: Result<EntryId, RefError>,
+    /// The reason is boxed: most references land, and a reason is large.
+    pub target: Result<EntryId, Box<RefError>>,
 }
 
 /// Where a story's metadata lives.
@@ -151,7 +152,7 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
             },
             target: index
                 .resolve(&arg.value, &want)
-                .map_err(RefError::Unresolved),
+                .map_err(|e| Box::new(RefError::Unresolved(e))),
         })
         .collect();
     let character = d.value("character").map(|arg| Reference {
@@ -160,7 +161,7 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
             span: arg.span.clone(),
             link: None,
         },
-        target: resolve_character(index, &arg.value),
+        target: resolve_character(index, &arg.value).map_err(Box::new),
     });
     Story {
         source: StorySource::Directive(di),
@@ -256,7 +257,7 @@ fn cell_refs(
             return Vec::new();
         }
         return vec![Reference {
-            target: plain(&text),
+            target: plain(&text).map_err(Box::new),
             written: Written {
                 text,
                 span: cell.span.clone(),
@@ -280,7 +281,7 @@ fn cell_refs(
                     span: link.span.clone(),
                     link: Some(link.dest.clone()),
                 },
-                target,
+                target: target.map_err(Box::new),
             }
         })
         .collect()

@@ -47,7 +47,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                                     span: l.span.clone(),
                                     link: Some(l.dest.clone()),
                                 },
-                                target: Err(RefError::BrokenLink(target.clone())),
+                                target: Err(Box::new(RefError::BrokenLink(target.clone()))),
                             };
                             let draft = super::stories::broken_link(a, &r, &target);
                             reporter.report(&file, l.span.clone(), draft);

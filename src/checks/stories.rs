@@ -40,7 +40,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                         span: arg.span.clone(),
                         link: None,
                     },
-                    target: resolve_character(&a.index, &arg.value),
+                    target: resolve_character(&a.index, &arg.value).map_err(Box::new),
                 };
                 report_reference(a, reporter, ci, &r, Some(Kind::Character), true);
             }
@@ -60,7 +60,7 @@ pub fn report_reference(
 ) {
     let file = a.source(ci);
     let what = want.map_or("entry", Kind::describe);
-    let draft = match &r.target {
+    let draft = match r.target.as_ref().map_err(|e| &**e) {
         Ok(_) | Err(RefError::NoCharacters) | Err(RefError::NotAnEntry) => return,
         Err(RefError::BrokenLink(target)) => broken_link(a, r, target),
         Err(RefError::Unresolved(_)) if !from_directive => return,
