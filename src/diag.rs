@@ -263,6 +263,42 @@ pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
 /// empty when there is nothing to say.
 pub fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
+    for d in diagnostics {
+        push_human(&mut out, d, color);
+    }
+    push_human_summary(&mut out, diagnostics);
+    out
+}
+
+/// [`render_human`]'s text written to `out` a diagnostic at a time, never
+/// made whole: a big book's warnings run to megabytes, and the book is
+/// still in memory while they are shown.
+pub fn write_human(
+    out: &mut dyn std::io::Write,
+    diagnostics: &[Diagnostic],
+    color: bool,
+) -> std::io::Result<()> {
+    let mut chunk = String::new();
+    for d in diagnostics {
+        chunk.clear();
+        push_human(&mut chunk, d, color);
+        out.write_all(chunk.as_bytes())?;
+    }
+    chunk.clear();
+    push_human_summary(&mut chunk, diagnostics);
+    out.write_all(chunk.as_bytes())
+}
+
+/// The line that counts the errors and warnings, if there are any.
+fn push_human_summary(out: &mut String, diagnostics: &[Diagnostic]) {
+    let (errors, warnings) = counts(diagnostics);
+    if errors + warnings > 0 {
+        let _ = writeln!(out, "{}", summary_line(errors, warnings));
+    }
+}
+
+/// One diagnostic as [`render_human`] shows it.
+fn push_human(out: &mut String, d: &Diagnostic, color: bool) {
     let paint = |code: &str, text: &str| {
         if color {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -270,7 +306,7 @@ pub fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
             text.to_string()
         }
     };
-    for d in diagnostics {
+    {
         let (code, label) = match d.level {
             Severity::Error => ("1;31", "error"),
             Severity::Warning => ("1;33", "warning"),
@@ -304,11 +340,6 @@ pub fn render_human(diagnostics: &[Diagnostic], color: bool) -> String {
         }
         out.push('\n');
     }
-    let (errors, warnings) = counts(diagnostics);
-    if errors + warnings > 0 {
-        let _ = writeln!(out, "{}", summary_line(errors, warnings));
-    }
-    out
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -452,6 +483,20 @@ mod tests {
             out,
             "warning[missing-faq]: no \"morals\"\n --> src/x.md:3:1\n  |\n3 | ## Grace\n  |\n  = help: add it\n\nmdbook-vision: 1 warning\n"
         );
+    }
+
+    #[test]
+    fn written_a_diagnostic_at_a_time_is_the_same_text() {
+        let many = vec![sample("# T\n\n## Grace\n", 5), sample("a\r\nb😀c\nd", 8)];
+        for diagnostics in [&many[..], &many[..1], &[]] {
+            for color in [false, true] {
+                let mut written = Vec::new();
+                write_human(&mut written, diagnostics, color).unwrap();
+                let made = render_human(diagnostics, color);
+                assert_eq!(String::from_utf8(written).unwrap(), made);
+                assert_eq!(made.is_empty(), diagnostics.is_empty());
+            }
+        }
     }
 
     #[test]

@@ -88,7 +88,12 @@ fn preprocess() -> anyhow::Result<ExitCode> {
         plan,
     } = mdbook_vision::preprocess(&mut input, &mut |warning| eprintln!("{warning}"))?;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    eprint!("{}", diag::render_human(&plan.diagnostics, color));
+    {
+        let mut stderr = std::io::BufWriter::with_capacity(1 << 16, std::io::stderr().lock());
+        // Nothing to do if stderr is gone: the book is still written.
+        let _ =
+            diag::write_human(&mut stderr, &plan.diagnostics, color).and_then(|()| stderr.flush());
+    }
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
         eprint!("{}", diag::render_github(&plan.diagnostics));
     }
