@@ -487,7 +487,7 @@ mod tests {
 
     #[test]
     fn written_a_diagnostic_at_a_time_is_the_same_text() {
-        let many = vec![sample("# T\n\n## Grace\n", 5), sample("a\r\nb😀c\nd", 8)];
+        let many = [sample("# T\n\n## Grace\n", 5), sample("a\r\nb😀c\nd", 8)];
         for diagnostics in [&many[..], &many[..1], &[]] {
             for color in [false, true] {
                 let mut written = Vec::new();
