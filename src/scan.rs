@@ -8,7 +8,6 @@ use crate::answer::{Placeholders, Verdict};
 use crate::directive::{self, Found};
 use crate::shared_str::{SharedStr, Strings};
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// How a chapter is parsed: as the running mdBook parses it.
@@ -137,8 +136,6 @@ pub struct Scan {
     pub directives: Vec<Found>,
     /// Ids of definition-list terms (0.5 gives `<dt>`s ids; links may target them).
     pub term_ids: Vec<String>,
-    /// Link reference definitions by lowercased label.
-    pub link_defs: HashMap<String, String>,
     /// List items, text runs and `<details>` tags, for finding FAQ questions and answers.
     pub outline: Outline,
 }
@@ -152,7 +149,6 @@ impl Scan {
         self.tables.shrink_to_fit();
         self.directives.shrink_to_fit();
         self.term_ids.shrink_to_fit();
-        self.link_defs.shrink_to_fit();
         self.outline.items.shrink_to_fit();
         self.outline.runs.shrink_to_fit();
         self.outline.details.shrink_to_fit();
@@ -398,11 +394,6 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
             _ => {}
         }
     }
-    out.link_defs = events
-        .reference_definitions()
-        .iter()
-        .map(|(label, def)| (label.to_lowercase(), def.dest.to_string()))
-        .collect();
     out.outline = outline.finish(text);
     protected.sort_by_key(|r| r.start);
     out.directives = directive::find_all(text, &protected);
@@ -915,7 +906,6 @@ mod tests {
         assert!(row.cells[0].links[0].by_reference);
         assert_eq!(&text[row.cells[1].span.clone()], "[A b](./x.md#a-b)");
         assert_eq!(row.cells[1].links[0].text, "A b");
-        assert_eq!(s.link_defs["alan"], "./c.md#alan");
     }
 
     #[test]
