@@ -100,35 +100,40 @@ enum Field {
     /// An array `sub_items`, kept in [`Chapter::sub_items`].
     SubItems,
     /// Any other key (or one of the above with a value of another type), and
-    /// where its value is in [`Chapter::json`].
-    Other(Cow<'static, str>, u32, u32),
+    /// where its value is in [`Chapter::json`]. 16 bytes: every chapter keeps
+    /// several.
+    Other(KeyAt, u32, u32),
 }
 
+/// A kept field's key: one of [`KNOWN_KEYS`] by its index, or (from
+/// `KNOWN_KEYS.len()` on) where the key's own text starts in
+/// [`Chapter::json`], right before the value.
+#[derive(Clone, Copy, Debug)]
+struct KeyAt(u32);
+
+/// The keys mdBook writes, so that most chapters keep no key strings.
+const KNOWN_KEYS: [&str; 7] = [
+    "name",
+    "content",
+    "number",
+    "sub_items",
+    "path",
+    "source_path",
+    "parent_names",
+];
+
 impl Field {
-    fn key(&self) -> &str {
+    /// The field's key; `json` is its chapter's [`Chapter::json`].
+    fn key<'a>(&self, json: &'a str) -> &'a str {
         match self {
             Field::Name => "name",
             Field::Content => "content",
             Field::SubItems => "sub_items",
-            Field::Other(k, ..) => k,
+            Field::Other(KeyAt(at), start, _) => match KNOWN_KEYS.get(*at as usize) {
+                Some(known) => known,
+                None => &json[*at as usize - KNOWN_KEYS.len()..*start as usize],
+            },
         }
-    }
-}
-
-/// The keys mdBook writes, so that most chapters keep no key strings.
-fn key_name(key: String) -> Cow<'static, str> {
-    const KNOWN: [&str; 7] = [
-        "name",
-        "content",
-        "number",
-        "sub_items",
-        "path",
-        "source_path",
-        "parent_names",
-    ];
-    match KNOWN.iter().find(|k| **k == key) {
-        Some(k) => Cow::Borrowed(k),
-        None => Cow::Owned(key),
     }
 }
 
@@ -136,7 +141,7 @@ impl Chapter {
     /// The value of a field kept as JSON, when it is a string.
     fn string(&self, key: &str) -> Option<String> {
         self.fields.iter().find_map(|f| match f {
-            Field::Other(k, start, end) if k == key => {
+            Field::Other(_, start, end) if f.key(&self.json) == key => {
                 let json = self.json(*start, *end);
                 json.starts_with('"')
                     .then(|| serde_json::from_str(json).ok())
@@ -152,11 +157,12 @@ impl Chapter {
     }
 
     fn has(&self, key: &str) -> bool {
-        self.fields.iter().any(|f| f.key() == key)
+        self.fields.iter().any(|f| f.key(&self.json) == key)
     }
 
     /// Keeps `value` as JSON under `key`.
     fn set_json(&mut self, key: String, value: Value) -> Result<(), String> {
+        let key_at = self.keep_key(&key)?;
         let start = self.json.len();
         // Writing to a Vec cannot fail; the writer writes valid UTF-8.
         let mut bytes = std::mem::take(&mut self.json).into_bytes();
@@ -164,20 +170,31 @@ impl Chapter {
         dismantle(value);
         self.json = String::from_utf8(bytes).map_err(|e| e.to_string())?;
         written.map_err(|e| e.to_string())?;
-        self.set_other(key, start)
+        self.set_other(key_at, start)
     }
 
     /// Keeps JSON text as it came under `key`.
     fn set_raw(&mut self, key: String, json: &str) -> Result<(), String> {
+        let key_at = self.keep_key(&key)?;
         let start = self.json.len();
         self.json.push_str(json);
-        self.set_other(key, start)
+        self.set_other(key_at, start)
+    }
+
+    /// Where a field's key will be found: a known key's index, or its text
+    /// put at the end of [`Chapter::json`], before its value.
+    fn keep_key(&mut self, key: &str) -> Result<KeyAt, String> {
+        if let Some(i) = KNOWN_KEYS.iter().position(|k| *k == key) {
+            return Ok(KeyAt(i as u32));
+        }
+        let at = offset(self.json.len() + KNOWN_KEYS.len())?;
+        self.json.push_str(key);
+        Ok(KeyAt(at))
     }
 
     /// Adds the field whose value is `json[start..]`.
-    fn set_other(&mut self, key: String, start: usize) -> Result<(), String> {
-        let offset = |n: usize| u32::try_from(n).map_err(|_| "a chapter's fields are over 4 GiB");
-        let field = Field::Other(key_name(key), offset(start)?, offset(self.json.len())?);
+    fn set_other(&mut self, key: KeyAt, start: usize) -> Result<(), String> {
+        let field = Field::Other(key, offset(start)?, offset(self.json.len())?);
         self.set(field);
         Ok(())
     }
@@ -185,11 +202,17 @@ impl Chapter {
     /// Adds a field; a key given twice keeps its first place and its last
     /// value, as a JSON object does.
     fn set(&mut self, field: Field) {
-        match self.fields.iter().position(|f| f.key() == field.key()) {
+        let key = field.key(&self.json);
+        match self.fields.iter().position(|f| f.key(&self.json) == key) {
             Some(i) => self.fields[i] = field,
             None => self.fields.push(field),
         }
     }
+}
+
+/// An offset in a chapter's kept JSON.
+fn offset(n: usize) -> Result<u32, String> {
+    u32::try_from(n).map_err(|_| "a chapter's fields are over 4 GiB".to_string())
 }
 
 /// Dropping is iterative: a book thousands of levels deep cannot overflow the stack.
@@ -1232,7 +1255,7 @@ impl<'a> Rest<'a> {
                     Field::SubItems => Node::Items(&ch.sub_items),
                     Field::Other(_, start, end) => Node::Json(ch.json(*start, *end)),
                 };
-                (Some(field.key()), node)
+                (Some(field.key(&ch.json)), node)
             }),
             Rest::Array(values) => values.next().map(|v| (None, Node::Value(v))),
             Rest::Object(entries) => entries
@@ -1421,7 +1444,8 @@ mod tests {
                         Field::SubItems => {
                             map.serialize_entry("sub_items", &With(ch.sub_items.as_slice(), out))?
                         }
-                        Field::Other(key, start, end) => {
+                        Field::Other(_, start, end) => {
+                            let key = field.key(&ch.json);
                             // Through the stacker too: this sits deep in the book.
                             let mut de = serde_json::Deserializer::from_str(ch.json(*start, *end));
                             de.disable_recursion_limit();
@@ -1548,8 +1572,8 @@ mod tests {
         let book = r#"{"future":{"z":1,"a":[true,false,null,-0.0,1.5e300,-7,18446744073709551615,"s\u0002"]},
             "items":[
                 {"Chapter":{"name":"A","content":"a\n","number":[1],"sub_items":[
-                    {"Chapter":{"name":"B","content":"b","sub_items":[],"we\"ird\nkey":{"nested":[[[{}]],[]]},"number":[1,2]}}
-                ],"path":"a.md","source_path":"a.md","parent_names":[],"extra":3.25,"content":"twice"}},
+                    {"Chapter":{"name":"B","content":"b","sub_items":[],"we\"ird\nkey":{"nested":[[[{}]],[]]},"number":[1,2],"we\"ird\nkey":"again"}}
+                ],"path":"a.md","extra":[1],"source_path":"a.md","parent_names":[],"extra":3.25,"content":"twice"}},
                 {"NewKind":{"x":"y"}},
                 "Separator"
             ],
