@@ -156,7 +156,7 @@ impl Scan {
     }
 
     /// Points every string the scan kept at the chapter's finished buffer.
-    fn seal(&mut self, buffer: &std::sync::Arc<str>) {
+    fn seal(&mut self, buffer: &crate::shared_str::Buffer) {
         for h in &mut self.headings {
             Strings::seal(&mut h.text, buffer);
             Strings::seal(&mut h.id, buffer);

@@ -9,10 +9,14 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
+/// A chapter's finished buffer of strings. The `Box` inside makes the `Arc`
+/// a thin pointer, so a [`SharedStr`] is 16 bytes rather than 24.
+pub type Buffer = Arc<Box<str>>;
+
 /// A string in a buffer shared with others: cloning it copies no text.
 #[derive(Clone)]
 pub struct SharedStr {
-    buffer: Arc<str>,
+    buffer: Buffer,
     start: u32,
     end: u32,
 }
@@ -53,7 +57,7 @@ impl From<&str> for SharedStr {
     fn from(s: &str) -> SharedStr {
         let end = u32::try_from(s.len()).expect("a shared string is below 4 GiB");
         SharedStr {
-            buffer: Arc::from(s),
+            buffer: Arc::new(Box::from(s)),
             start: 0,
             end,
         }
@@ -110,7 +114,7 @@ impl fmt::Display for SharedStr {
 pub struct Strings {
     buffer: String,
     /// What the strings point at until they are sealed.
-    pending: Arc<str>,
+    pending: Buffer,
 }
 
 thread_local! {
@@ -125,7 +129,7 @@ impl Strings {
         buffer.clear();
         Strings {
             buffer,
-            pending: Arc::from(""),
+            pending: Arc::new(Box::from("")),
         }
     }
 
@@ -170,14 +174,14 @@ impl Strings {
 
     /// The finished buffer: every string kept from it is given it with
     /// [`Strings::seal`].
-    pub fn finish(mut self) -> Arc<str> {
-        let finished = Arc::from(self.buffer.as_str());
+    pub fn finish(mut self) -> Buffer {
+        let finished = Arc::new(Box::from(self.buffer.as_str()));
         SPARE.set(std::mem::take(&mut self.buffer));
         finished
     }
 
     /// Points a string kept while scanning at the finished buffer.
-    pub fn seal(s: &mut SharedStr, buffer: &Arc<str>) {
+    pub fn seal(s: &mut SharedStr, buffer: &Buffer) {
         s.buffer = Arc::clone(buffer);
     }
 }
