@@ -135,8 +135,20 @@ pub struct Found {
 /// Finds every directive in `text` that does not start inside a protected
 /// range (code, HTML comments). `protected` must be sorted by start.
 pub fn find_all(text: &str, protected: &[Range<usize>]) -> Vec<Found> {
-    let mut found = Vec::new();
     let mut values = Strings::new();
+    let mut found = find_all_keeping(text, protected, &mut values);
+    seal(&mut found, &values.finish());
+    found
+}
+
+/// [`find_all`], keeping the values in `values` (a chapter's scan keeps its
+/// strings in one buffer): they read as empty until [`seal`]ed.
+pub fn find_all_keeping(
+    text: &str,
+    protected: &[Range<usize>],
+    values: &mut Strings,
+) -> Vec<Found> {
+    let mut found = Vec::new();
     let mut from = 0;
     let mut guard = 0;
     let finder = memchr::memmem::Finder::new(OPEN);
@@ -157,7 +169,7 @@ pub fn find_all(text: &str, protected: &[Range<usize>]) -> Vec<Found> {
             continue;
         }
         let escaped = pos > 0 && text.as_bytes()[pos - 1] == b'\\';
-        let (end, parsed) = parse_at(text, pos, &mut values);
+        let (end, parsed) = parse_at(text, pos, values);
         if escaped {
             found.push(Found {
                 span: pos - 1..end,
@@ -173,15 +185,18 @@ pub fn find_all(text: &str, protected: &[Range<usize>]) -> Vec<Found> {
         }
         from = end.max(from);
     }
-    let values = values.finish();
-    for arg in found
+    found
+}
+
+/// Points the values of directives found by [`find_all_keeping`] at their finished buffer.
+pub fn seal(found: &mut [Found], values: &crate::shared_str::Buffer) {
+    let args = found
         .iter_mut()
         .flat_map(|f| f.parsed.iter_mut())
-        .flat_map(|d| &mut d.args)
-    {
-        Strings::seal(&mut arg.value, &values);
+        .flat_map(|d| &mut d.args);
+    for arg in args {
+        Strings::seal(&mut arg.value, values);
     }
-    found
 }
 
 /// Parses the directive starting at `start` (which points at `{{#vision`).

@@ -157,6 +157,7 @@ impl Scan {
 
     /// Points every string the scan kept at the chapter's finished buffer.
     fn seal(&mut self, buffer: &crate::shared_str::Buffer) {
+        directive::seal(&mut self.directives, buffer);
         for h in &mut self.headings {
             Strings::seal(&mut h.text, buffer);
             Strings::seal(&mut h.id, buffer);
@@ -396,7 +397,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
     }
     out.outline = outline.finish(text);
     protected.sort_by_key(|r| r.start);
-    out.directives = directive::find_all(text, &protected);
+    out.directives = directive::find_all_keeping(text, &protected, &mut strings);
     out.shrink_to_fit();
     out.seal(&strings.finish());
     out
