@@ -16,7 +16,9 @@ pub type Buffer = Arc<Box<str>>;
 /// A string in a buffer shared with others: cloning it copies no text.
 #[derive(Clone)]
 pub struct SharedStr {
-    buffer: Buffer,
+    /// `None` while its chapter is still being scanned (no reference count
+    /// to keep up for a buffer not made yet).
+    buffer: Option<Buffer>,
     start: u32,
     end: u32,
 }
@@ -25,7 +27,8 @@ impl SharedStr {
     /// The text (empty for a string not sealed yet).
     pub fn as_str(&self) -> &str {
         self.buffer
-            .get(self.start as usize..self.end as usize)
+            .as_ref()
+            .and_then(|b| b.get(self.start as usize..self.end as usize))
             .unwrap_or("")
     }
 }
@@ -39,7 +42,7 @@ impl SharedStr {
         // Both fit: they are within the string's own range.
         let start = self.start + lead as u32;
         SharedStr {
-            buffer: Arc::clone(&self.buffer),
+            buffer: self.buffer.clone(),
             start,
             end: start + text.len() as u32,
         }
@@ -57,7 +60,7 @@ impl From<&str> for SharedStr {
     fn from(s: &str) -> SharedStr {
         let end = u32::try_from(s.len()).expect("a shared string is below 4 GiB");
         SharedStr {
-            buffer: Arc::new(Box::from(s)),
+            buffer: Some(Arc::new(Box::from(s))),
             start: 0,
             end,
         }
@@ -113,8 +116,6 @@ impl fmt::Display for SharedStr {
 /// reads as empty until [`Strings::seal`] gives it the finished buffer.
 pub struct Strings {
     buffer: String,
-    /// What the strings point at until they are sealed.
-    pending: Buffer,
 }
 
 thread_local! {
@@ -127,10 +128,7 @@ impl Strings {
     pub fn new() -> Strings {
         let mut buffer = SPARE.take();
         buffer.clear();
-        Strings {
-            buffer,
-            pending: Arc::new(Box::from("")),
-        }
+        Strings { buffer }
     }
 
     /// The buffer as it stands, to append a string to; [`Strings::keep_from`]
@@ -147,7 +145,7 @@ impl Strings {
     /// An empty string, to be given its text later (no allocation of its own).
     pub fn empty(&self) -> SharedStr {
         SharedStr {
-            buffer: Arc::clone(&self.pending),
+            buffer: None,
             start: 0,
             end: 0,
         }
@@ -166,7 +164,7 @@ impl Strings {
     pub fn keep_from(&mut self, start: usize) -> SharedStr {
         let offset = |n: usize| u32::try_from(n).unwrap_or(0);
         SharedStr {
-            buffer: Arc::clone(&self.pending),
+            buffer: None,
             start: offset(start),
             end: offset(self.buffer.len()),
         }
@@ -182,7 +180,7 @@ impl Strings {
 
     /// Points a string kept while scanning at the finished buffer.
     pub fn seal(s: &mut SharedStr, buffer: &Buffer) {
-        s.buffer = Arc::clone(buffer);
+        s.buffer = Some(Arc::clone(buffer));
     }
 }
 
@@ -222,6 +220,9 @@ mod tests {
         assert_eq!(empty.trimmed(), "");
         // Clones share the buffer: no text is copied.
         let c = a.clone();
-        assert!(Arc::ptr_eq(&c.buffer, &a.buffer));
+        assert!(Arc::ptr_eq(
+            c.buffer.as_ref().unwrap(),
+            a.buffer.as_ref().unwrap()
+        ));
     }
 }
