@@ -306,40 +306,38 @@ fn push_human(out: &mut String, d: &Diagnostic, color: bool) {
             text.to_string()
         }
     };
-    {
-        let (code, label) = match d.level {
-            Severity::Error => ("1;31", "error"),
-            Severity::Warning => ("1;33", "warning"),
-        };
-        let gutter = " ".repeat(d.line.to_string().len());
-        let _ = writeln!(
-            out,
-            "{}{}",
-            paint(code, &format!("{label}[{}]", d.lint)),
-            paint("1", &format!(": {}", d.message))
-        );
-        let _ = writeln!(
-            out,
-            "{gutter}{} {}:{}:{}",
-            paint("1;34", "-->"),
-            d.file,
-            d.line,
-            d.column
-        );
-        let bar = paint("1;34", "|");
-        let _ = writeln!(out, "{gutter} {bar}");
-        let _ = writeln!(
-            out,
-            "{} {bar} {}",
-            paint("1;34", &d.line.to_string()),
-            d.source_line
-        );
-        let _ = writeln!(out, "{gutter} {bar}");
-        for help in &d.help {
-            let _ = writeln!(out, "{gutter} {} help: {help}", paint("1;34", "="));
-        }
-        out.push('\n');
+    let (code, label) = match d.level {
+        Severity::Error => ("1;31", "error"),
+        Severity::Warning => ("1;33", "warning"),
+    };
+    let gutter = " ".repeat(d.line.to_string().len());
+    let _ = writeln!(
+        out,
+        "{}{}",
+        paint(code, &format!("{label}[{}]", d.lint)),
+        paint("1", &format!(": {}", d.message))
+    );
+    let _ = writeln!(
+        out,
+        "{gutter}{} {}:{}:{}",
+        paint("1;34", "-->"),
+        d.file,
+        d.line,
+        d.column
+    );
+    let bar = paint("1;34", "|");
+    let _ = writeln!(out, "{gutter} {bar}");
+    let _ = writeln!(
+        out,
+        "{} {bar} {}",
+        paint("1;34", &d.line.to_string()),
+        d.source_line
+    );
+    let _ = writeln!(out, "{gutter} {bar}");
+    for help in &d.help {
+        let _ = writeln!(out, "{gutter} {} help: {help}", paint("1;34", "="));
     }
+    out.push('\n');
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -200,7 +200,6 @@ pub fn seal(found: &mut [Found], values: &crate::shared_str::Buffer) {
 }
 
 /// Parses the directive starting at `start` (which points at `{{#vision`).
-/// Returns where it ends and the result.
 /// Returns where it ends and the result; its values are kept in `values`.
 fn parse_at(
     text: &str,

@@ -13,7 +13,7 @@ use std::ops::Range;
 /// A reference as written: a directive value, a link in a cell, or a cell's plain text.
 #[derive(Clone, Debug)]
 pub struct Written {
-    /// Shared with the scan where it is a cell's or a link's text.
+    /// Shared with the scan (a directive value, a cell's or a link's text).
     pub text: SharedStr,
     pub span: Range<usize>,
     /// The destination, when it was written as a link.

@@ -1,5 +1,5 @@
 //! The strings a chapter's scan makes (heading texts and ids, table cells'
-//! and links' texts): each is a range of one buffer that all of the chapter's
+//! and links' texts, directive values): each is a range of one buffer that all of the chapter's
 //! strings share. A book's scans are all held at once, and a chapter has
 //! dozens of such strings, mostly short: one allocation a chapter rather than
 //! one a string saves the allocator's header and rounding on each, and the
@@ -31,9 +31,7 @@ impl SharedStr {
             .and_then(|b| b.get(self.start as usize..self.end as usize))
             .unwrap_or("")
     }
-}
 
-impl SharedStr {
     /// The string without the blanks around it, in the same buffer.
     pub fn trimmed(&self) -> SharedStr {
         let s = self.as_str();
@@ -46,12 +44,6 @@ impl SharedStr {
             start,
             end: start + text.len() as u32,
         }
-    }
-}
-
-impl Default for SharedStr {
-    fn default() -> SharedStr {
-        SharedStr::from("")
     }
 }
 
