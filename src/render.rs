@@ -43,6 +43,13 @@ pub fn render(a: &Analysis) -> Vec<Vec<Edit>> {
             };
             let mut edits = chapter_edits(a, ci, scan, &stories[ci]);
             edits.sort_by_key(|e| (e.span.start, e.span.end));
+            // Held until the book is written: a text grown by doubling gives
+            // back the room it did not use (a third of it, in big books).
+            for edit in &mut edits {
+                if edit.text.capacity() - edit.text.len() >= 256 {
+                    edit.text.shrink_to_fit();
+                }
+            }
             edits
         },
     )
