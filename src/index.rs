@@ -20,7 +20,8 @@ pub struct ChapterInfo {
     pub path: Option<String>,
     /// The path diagnostics show, e.g. `src/vision/status_quo.md`.
     pub display_path: String,
-    pub scan: Option<Scan>,
+    /// Boxed: the book's list of chapters is moved about whole while it is made.
+    pub scan: Option<Box<Scan>>,
 }
 
 /// Where an entry's metadata was written.

@@ -213,7 +213,7 @@ pub fn preprocess<'i>(
     .context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(request.line(), request.book_config());
     let placeholders = &config.placeholders;
-    let mut scans: Vec<Option<scan::Scan>> = match scanned {
+    let mut scans: Vec<Option<Box<scan::Scan>>> = match scanned {
         Some((scanned_with, scans)) if scanned_with == settings => scans,
         _ => Vec::new(),
     };
@@ -276,7 +276,7 @@ pub fn plan_chapters(
 /// end of `scans`) are scanned here.
 pub fn plan_scanned(
     chapters: &[ChapterText],
-    mut scans: Vec<Option<scan::Scan>>,
+    mut scans: Vec<Option<Box<scan::Scan>>>,
     config: &Config,
     settings: ParseSettings,
     src_dir: &str,
@@ -357,7 +357,7 @@ pub fn plan_scanned(
 /// [`wire::ContentSink`] that hands each text to the other cores.
 pub struct ScanAhead<'s> {
     settings: ParseSettings,
-    stream: parallel::Stream<'s, Pushed<'s>, (Pushed<'s>, scan::Scan)>,
+    stream: parallel::Stream<'s, Pushed<'s>, (Pushed<'s>, Box<scan::Scan>)>,
     pushed: usize,
     /// For each chapter (by number), the order of its last text pushed: a
     /// chapter object with its `content` twice keeps the last (as JSON does).
@@ -406,9 +406,9 @@ impl<'s> ScanAhead<'s> {
     /// far by chapter number (for [`plan_scanned`]). The texts not scanned yet
     /// are left for after the parse: by then they lie unescaped in the input,
     /// so unescaping a copy just to scan it would be work done twice.
-    pub fn finish(self) -> (ParseSettings, Vec<Option<scan::Scan>>) {
+    pub fn finish(self) -> (ParseSettings, Vec<Option<Box<scan::Scan>>>) {
         let (done, _not_started) = self.stream.stop();
-        let mut by_chapter: Vec<Option<scan::Scan>> = Vec::new();
+        let mut by_chapter: Vec<Option<Box<scan::Scan>>> = Vec::new();
         by_chapter.resize_with(self.last_pushed.len(), || None);
         for ((order, chapter, _), scan) in done {
             if self.last_pushed[chapter] == order {
@@ -449,7 +449,7 @@ fn first_copies(chapters: &[ChapterText]) -> Vec<bool> {
         .collect()
 }
 
-fn chapter_info(c: &ChapterText, scan: Option<scan::Scan>, src_dir: &str) -> ChapterInfo {
+fn chapter_info(c: &ChapterText, scan: Option<Box<scan::Scan>>, src_dir: &str) -> ChapterInfo {
     let source_path = c.source_path.as_ref().map(|p| p.replace('\\', "/"));
     let display_path = match &source_path {
         Some(p) if src_dir.is_empty() => p.clone(),

@@ -195,9 +195,9 @@ type OpenHeading<'a> = (Tag<'a>, Range<usize>);
 /// Scans one chapter. A chapter of 4 GiB or more (offsets are kept in `u32`)
 /// is left alone: it scans as empty, so nothing in it is read or changed.
 /// `placeholders` are the book's, for the verdict on each FAQ text run.
-pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) -> Scan {
+pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) -> Box<Scan> {
     if u32::try_from(text.len()).is_err() {
-        return Scan::default();
+        return Box::default();
     }
     let parser = Parser::new_ext(text, settings.options);
     let mut events = parser.into_offset_iter();
@@ -400,7 +400,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
     out.directives = directive::find_all_keeping(text, &protected, &mut strings);
     out.shrink_to_fit();
     out.seal(&strings.finish());
-    out
+    Box::new(out)
 }
 
 /// Adds inline text to the cell and the link being read, if any
@@ -852,7 +852,7 @@ pub fn scan_of_table_with_header(header: &[&str]) -> Scan {
         header.join(" | "),
         " --- |".repeat(header.len())
     );
-    scan(
+    *scan(
         &text,
         ParseSettings::new(MdbookLine::V05, false),
         &Placeholders::default(),
@@ -864,7 +864,7 @@ mod tests {
     use super::*;
 
     fn scan05(text: &str) -> Scan {
-        scan(
+        *scan(
             text,
             ParseSettings::new(MdbookLine::V05, true),
             &Placeholders::default(),
