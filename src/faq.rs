@@ -674,13 +674,12 @@ pub fn gap_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
             .max()
             .unwrap_or(0);
         while scan
-            .blocks
-            .get(bi + 1)
+            .block_after(bi)
             .is_some_and(|b| b.span().end <= meta_end)
         {
             bi += 1;
         }
-        if let Some(next) = scan.blocks.get(bi + 1) {
+        if let Some(next) = scan.block_after(bi) {
             if next.kind == BlockKind::Other && text[next.span()].starts_with(GAP_NOTE) {
                 let line_end = text[next.span().start..]
                     .find(['\r', '\n'])

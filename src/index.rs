@@ -223,12 +223,7 @@ impl Index {
         // the cores; the lookups are then filled in book order.
         let parts = crate::parallel::map(
             chapters,
-            |c| {
-                c.scan
-                    .as_ref()
-                    .and_then(|s| s.blocks.last())
-                    .map_or(0, |b| b.span().end)
-            },
+            |c| c.scan.as_ref().map_or(0, |s| s.text_len),
             |ci, chapter| {
                 let mut part = Index::default();
                 if let Some(scan) = &chapter.scan {
@@ -297,7 +292,7 @@ impl Index {
             };
             let mut sources = Vec::new();
             let mut next = bi + 1;
-            while let Some(b) = scan.blocks.get(next) {
+            while let Some(b) = scan.block_after(next - 1) {
                 match b.kind {
                     BlockKind::Table(ti) if shapes[ti as usize].is_some() => {
                         sources.push(MetaSource::Table(ti as usize))

@@ -53,6 +53,9 @@ pub struct Block {
     /// Offsets in `u32` (a chapter scans only below 4 GiB): blocks are many.
     start: u32,
     end: u32,
+    /// Whether the block kept before this one is the block right before it
+    /// in the chapter (see [`Scan::blocks`]).
+    follows: bool,
 }
 
 impl Block {
@@ -131,7 +134,14 @@ impl Table {
 #[derive(Clone, Debug, Default)]
 pub struct Scan {
     pub headings: Vec<Heading>,
+    /// The top-level blocks the later stages look at, in document order:
+    /// headings, tables, blocks holding a directive, and the block right
+    /// after each of those. Most of a page is prose no stage reads, and a
+    /// book's scans are all held at once. [`Scan::block_after`] tells
+    /// whether two kept blocks are neighbours.
     pub blocks: Vec<Block>,
+    /// The length of the chapter's text.
+    pub text_len: usize,
     pub tables: Vec<Table>,
     pub directives: Vec<Found>,
     /// Ids of definition-list terms (0.5 gives `<dt>`s ids; links may target them).
@@ -175,9 +185,37 @@ impl Scan {
         }
     }
 
-    /// The top-level block that comes right after block `i`.
+    /// The top-level block that comes right after block `i` in the chapter,
+    /// if it was kept (it is, after a heading, a table or a block holding a directive).
     pub fn block_after(&self, i: usize) -> Option<&Block> {
-        self.blocks.get(i + 1)
+        self.blocks.get(i + 1).filter(|b| b.follows)
+    }
+
+    /// Keeps only the blocks [`Scan::blocks`] promises, once the
+    /// directives are known.
+    fn drop_unread_blocks(&mut self) {
+        let directives = &self.directives;
+        let mut next_directive = 0;
+        let mut after_kept = false;
+        let mut previous_kept = false;
+        self.blocks.retain_mut(|b| {
+            while directives
+                .get(next_directive)
+                .is_some_and(|d| d.span.start < b.start as usize)
+            {
+                next_directive += 1;
+            }
+            let holds_directive = directives
+                .get(next_directive)
+                .is_some_and(|d| d.span.start < b.end as usize);
+            let read =
+                holds_directive || matches!(b.kind, BlockKind::Heading(_) | BlockKind::Table(_));
+            let keep = read || after_kept;
+            b.follows = previous_kept;
+            after_kept = read;
+            previous_kept = keep;
+            keep
+        });
     }
 
     /// The index of the top-level block that contains `offset`.
@@ -262,6 +300,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                         kind,
                         start: range.start as u32,
                         end: range.end as u32,
+                        follows: true,
                     });
                 }
                 depth += 1;
@@ -398,6 +437,8 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
     out.outline = outline.finish(text);
     protected.sort_by_key(|r| r.start);
     out.directives = directive::find_all_keeping(text, &protected, &mut strings);
+    out.drop_unread_blocks();
+    out.text_len = text.len();
     out.shrink_to_fit();
     out.seal(&strings.finish());
     Box::new(out)
@@ -893,6 +934,33 @@ mod tests {
             &text[s.directives[0].span.clone()],
             "{{#vision character status=draft}}"
         );
+    }
+
+    #[test]
+    fn only_the_blocks_a_later_stage_reads_are_kept() {
+        let text = "# Title\n\nprose\n\nmore prose\n\n> quote\n\nlast prose\n\n\
+                    a {{#vision roadmap-key}} here\n\nafter\n\nfar\n";
+        let s = scan05(text);
+        let kept: Vec<&str> = s.blocks.iter().map(|b| text[b.span()].trim()).collect();
+        // The heading and the block after it; the block holding the
+        // directive and the block after that. The other prose goes.
+        assert_eq!(
+            kept,
+            [
+                "# Title",
+                "prose",
+                "a {{#vision roadmap-key}} here",
+                "after"
+            ]
+        );
+        assert!(s.block_after(0).is_some());
+        // "prose" and the directive's paragraph are not neighbours.
+        assert!(s.block_after(1).is_none());
+        assert_eq!(s.block_after(2).map(|b| b.span()), Some(s.blocks[3].span()));
+        assert!(s.block_after(3).is_none());
+        assert_eq!(s.block_at(text.find("here").unwrap()), Some(2));
+        assert_eq!(s.block_at(text.find("quote").unwrap()), None);
+        assert_eq!(s.text_len, text.len());
     }
 
     #[test]
