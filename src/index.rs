@@ -225,17 +225,16 @@ impl Index {
             chapters,
             |c| c.scan.as_ref().map_or(0, |s| s.text_len),
             |ci, chapter| {
-                let mut part = Index::default();
+                let mut part = ChapterPart::default();
                 if let Some(scan) = &chapter.scan {
-                    let path_kind = chapter
+                    part.path_kind = chapter
                         .source_path
                         .as_deref()
                         .and_then(|p| config.kind_for_path(p));
                     let shapes: Vec<Option<TableShape>> =
                         scan.tables.iter().map(table_shape).collect();
-                    part.path_kinds.push(path_kind);
-                    part.add_chapter(ci, chapter, scan, path_kind, &shapes);
-                    part.table_shapes.push(shapes);
+                    part.add_chapter(ci, chapter, scan, &shapes);
+                    part.shapes = shapes;
                 }
                 let keys = part.title_keys();
                 (part, keys)
@@ -273,14 +272,173 @@ impl Index {
         index
     }
 
+    /// Adds chapter `ci`'s part (made by [`ChapterPart::add_chapter`], with its [`Index::title_keys`]) after the entries here.
+    fn join(&mut self, ci: usize, part: ChapterPart, keys: Vec<(EntryId, String)>) {
+        let offset = self.entries.len();
+        self.path_kinds.push(part.path_kind);
+        self.table_shapes.push(part.shapes);
+        self.entries.extend(part.entries);
+        self.misplaced.extend(part.misplaced);
+        for (id, key) in keys {
+            self.by_title.entry(key).or_default().push(offset + id);
+        }
+        self.chapter_entries
+            .push(offset as u32..self.entries.len() as u32);
+        // Directive → entry, once the ids are final.
+        for id in offset..self.entries.len() {
+            for s in &self.entries[id].sources {
+                if let MetaSource::Directive(di) = s {
+                    self.entry_of_directive.insert((ci, *di), id);
+                }
+            }
+        }
+    }
+
+    /// The kind chapter `ci`'s path suggests, and whether it is one entry per
+    /// page ([`Config::kind_for_path`]); `None` for a chapter not scanned.
+    pub fn path_kind(&self, ci: usize) -> Option<(Kind, bool)> {
+        self.path_kinds.get(ci).copied().flatten()
+    }
+
+    /// The [`table_shape`] of table `ti` of chapter `ci`'s scan.
+    pub fn table_shape_at(&self, ci: usize, ti: usize) -> Option<TableShape> {
+        self.table_shapes.get(ci)?.get(ti).copied().flatten()
+    }
+
+    /// Entries on one chapter (by its source path), in order.
+    pub fn entries_in(&self, path: &str) -> Range<EntryId> {
+        let run = self
+            .chapter_by_path
+            .get(path)
+            .and_then(|&ci| self.chapter_entries.get(ci))
+            .map_or(0..0, Clone::clone);
+        run.start as usize..run.end as usize
+    }
+
+    /// Resolves a reference written in a directive: a chapter path relative to
+    /// `src`, `path#anchor`, or a title.
+    pub fn resolve(&self, reference: &str, want: &[Kind]) -> Result<EntryId, Unresolved> {
+        let reference = reference.trim();
+        if looks_like_path(reference) {
+            let (path, anchor) = match reference.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (reference, None),
+            };
+            let path = normalize_chapter_path(path);
+            let on_page = self.entries_in(&path);
+            return match anchor {
+                Some(a) => {
+                    let candidates = on_page.filter(|&id| self.entries[id].anchor == a);
+                    self.pick(candidates, want, reference)
+                }
+                None => self.pick(on_page, want, reference),
+            };
+        }
+        // The entries of a title are looked at where they are kept, not copied.
+        let by_key = |key: &str| self.by_title.get(key).map_or(&[][..], Vec::as_slice);
+        let mut found = by_key(&title_key(reference));
+        if found.is_empty() {
+            if let Some(stripped) = strip_section_prefix(reference) {
+                found = by_key(&title_key(stripped));
+            }
+        }
+        self.pick(found.iter().copied(), want, reference)
+    }
+
+    fn pick(
+        &self,
+        candidates: impl Iterator<Item = EntryId> + Clone,
+        want: &[Kind],
+        reference: &str,
+    ) -> Result<EntryId, Unresolved> {
+        let wanted = |id: &EntryId| {
+            want.is_empty() || self.entries[*id].kind.is_some_and(|k| want.contains(&k))
+        };
+        let mut matching = candidates.clone().filter(wanted);
+        match (matching.next(), matching.next(), candidates.clone().next()) {
+            (Some(only), None, _) => Ok(only),
+            (None, _, Some(found)) => Err(Unresolved::WrongKind { found }),
+            (None, _, None) => Err(Unresolved::NotFound {
+                suggestions: self.suggest(reference, want),
+            }),
+            (Some(_), Some(_), _) => Err(Unresolved::Ambiguous {
+                candidates: candidates.filter(wanted).collect(),
+            }),
+        }
+    }
+
+    /// Up to three titles close to `reference`, of the wanted kinds
+    /// (characters are suggested by name).
+    pub fn suggest(&self, reference: &str, want: &[Kind]) -> Vec<String> {
+        let key = title_key(reference);
+        let mut scored: Vec<(f64, &str)> = self
+            .entries
+            .iter()
+            .filter(|e| want.is_empty() || e.kind.is_some_and(|k| want.contains(&k)))
+            .map(|e| {
+                let shown = if e.kind == Some(Kind::Character) {
+                    e.character_name()
+                } else {
+                    e.display_title()
+                };
+                let score = [e.title.as_str(), shown]
+                    .iter()
+                    .map(|t| {
+                        let tk = title_key(t);
+                        let contained = !key.is_empty() && tk.contains(&key);
+                        strsim::normalized_levenshtein(&key, &tk).max(if contained {
+                            0.7
+                        } else {
+                            0.0
+                        })
+                    })
+                    .fold(0.0, f64::max);
+                (score, shown)
+            })
+            .filter(|(s, _)| *s >= 0.4)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        scored.dedup_by(|a, b| a.1 == b.1);
+        scored
+            .into_iter()
+            .take(3)
+            .map(|(_, t)| t.to_string())
+            .collect()
+    }
+
+    /// Character entries whose name matches (case, emoji and punctuation ignored).
+    pub fn characters_named(&self, name: &str) -> Vec<EntryId> {
+        self.by_character
+            .get(&title_key(name))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn has_characters(&self) -> bool {
+        !self.by_character.is_empty()
+    }
+}
+
+/// What one chapter adds to the index, made on its own (on any core) and
+/// joined in book order by [`Index::join`]: only a chapter's worth of lists,
+/// as a book's worth of these is held at once.
+#[derive(Debug, Default)]
+struct ChapterPart {
+    entries: Vec<Entry>,
+    misplaced: Vec<Misplaced>,
+    path_kind: Option<(Kind, bool)>,
+    shapes: Vec<Option<TableShape>>,
+}
+
+impl ChapterPart {
     fn add_chapter(
         &mut self,
         ci: usize,
         chapter: &ChapterInfo,
         scan: &Scan,
-        path_kind: Option<(Kind, bool)>,
         shapes: &[Option<TableShape>],
     ) {
+        let path_kind = self.path_kind;
         let first_entry = self.entries.len();
         // The entry directives right under a heading: the only ones that describe an entry.
         let mut attached: HashMap<usize, EntryId> = HashMap::default();
@@ -439,7 +597,7 @@ impl Index {
     }
 
     /// The title keys of each entry here (one chapter's, from
-    /// [`Index::add_chapter`]): its title's, and the title's without a
+    /// [`ChapterPart::add_chapter`]): its title's, and the title's without a
     /// section prefix when that differs.
     fn title_keys(&self) -> Vec<(EntryId, String)> {
         let mut keys = Vec::with_capacity(self.entries.len());
@@ -453,31 +611,6 @@ impl Index {
             keys.extend(short.map(|k| (id, k)));
         }
         keys
-    }
-
-    /// Adds chapter `ci`'s part (made by [`Index::add_chapter`] on an empty
-    /// index, with its [`Index::title_keys`]) after the entries here.
-    fn join(&mut self, ci: usize, mut part: Index, keys: Vec<(EntryId, String)>) {
-        let offset = self.entries.len();
-        self.path_kinds
-            .push(part.path_kinds.first().copied().flatten());
-        self.table_shapes
-            .push(part.table_shapes.pop().unwrap_or_default());
-        self.entries.extend(part.entries);
-        self.misplaced.extend(part.misplaced);
-        for (id, key) in keys {
-            self.by_title.entry(key).or_default().push(offset + id);
-        }
-        self.chapter_entries
-            .push(offset as u32..self.entries.len() as u32);
-        // Directive → entry, once the ids are final.
-        for id in offset..self.entries.len() {
-            for s in &self.entries[id].sources {
-                if let MetaSource::Directive(di) = s {
-                    self.entry_of_directive.insert((ci, *di), id);
-                }
-            }
-        }
     }
 
     fn push_entry(
@@ -549,130 +682,6 @@ impl Index {
             sources,
         });
         self.entries.len() - 1
-    }
-
-    /// The kind chapter `ci`'s path suggests, and whether it is one entry per
-    /// page ([`Config::kind_for_path`]); `None` for a chapter not scanned.
-    pub fn path_kind(&self, ci: usize) -> Option<(Kind, bool)> {
-        self.path_kinds.get(ci).copied().flatten()
-    }
-
-    /// The [`table_shape`] of table `ti` of chapter `ci`'s scan.
-    pub fn table_shape_at(&self, ci: usize, ti: usize) -> Option<TableShape> {
-        self.table_shapes.get(ci)?.get(ti).copied().flatten()
-    }
-
-    /// Entries on one chapter (by its source path), in order.
-    pub fn entries_in(&self, path: &str) -> Range<EntryId> {
-        let run = self
-            .chapter_by_path
-            .get(path)
-            .and_then(|&ci| self.chapter_entries.get(ci))
-            .map_or(0..0, Clone::clone);
-        run.start as usize..run.end as usize
-    }
-
-    /// Resolves a reference written in a directive: a chapter path relative to
-    /// `src`, `path#anchor`, or a title.
-    pub fn resolve(&self, reference: &str, want: &[Kind]) -> Result<EntryId, Unresolved> {
-        let reference = reference.trim();
-        if looks_like_path(reference) {
-            let (path, anchor) = match reference.split_once('#') {
-                Some((p, a)) => (p, Some(a)),
-                None => (reference, None),
-            };
-            let path = normalize_chapter_path(path);
-            let on_page = self.entries_in(&path);
-            return match anchor {
-                Some(a) => {
-                    let candidates = on_page.filter(|&id| self.entries[id].anchor == a);
-                    self.pick(candidates, want, reference)
-                }
-                None => self.pick(on_page, want, reference),
-            };
-        }
-        // The entries of a title are looked at where they are kept, not copied.
-        let by_key = |key: &str| self.by_title.get(key).map_or(&[][..], Vec::as_slice);
-        let mut found = by_key(&title_key(reference));
-        if found.is_empty() {
-            if let Some(stripped) = strip_section_prefix(reference) {
-                found = by_key(&title_key(stripped));
-            }
-        }
-        self.pick(found.iter().copied(), want, reference)
-    }
-
-    fn pick(
-        &self,
-        candidates: impl Iterator<Item = EntryId> + Clone,
-        want: &[Kind],
-        reference: &str,
-    ) -> Result<EntryId, Unresolved> {
-        let wanted = |id: &EntryId| {
-            want.is_empty() || self.entries[*id].kind.is_some_and(|k| want.contains(&k))
-        };
-        let mut matching = candidates.clone().filter(wanted);
-        match (matching.next(), matching.next(), candidates.clone().next()) {
-            (Some(only), None, _) => Ok(only),
-            (None, _, Some(found)) => Err(Unresolved::WrongKind { found }),
-            (None, _, None) => Err(Unresolved::NotFound {
-                suggestions: self.suggest(reference, want),
-            }),
-            (Some(_), Some(_), _) => Err(Unresolved::Ambiguous {
-                candidates: candidates.filter(wanted).collect(),
-            }),
-        }
-    }
-
-    /// Up to three titles close to `reference`, of the wanted kinds
-    /// (characters are suggested by name).
-    pub fn suggest(&self, reference: &str, want: &[Kind]) -> Vec<String> {
-        let key = title_key(reference);
-        let mut scored: Vec<(f64, &str)> = self
-            .entries
-            .iter()
-            .filter(|e| want.is_empty() || e.kind.is_some_and(|k| want.contains(&k)))
-            .map(|e| {
-                let shown = if e.kind == Some(Kind::Character) {
-                    e.character_name()
-                } else {
-                    e.display_title()
-                };
-                let score = [e.title.as_str(), shown]
-                    .iter()
-                    .map(|t| {
-                        let tk = title_key(t);
-                        let contained = !key.is_empty() && tk.contains(&key);
-                        strsim::normalized_levenshtein(&key, &tk).max(if contained {
-                            0.7
-                        } else {
-                            0.0
-                        })
-                    })
-                    .fold(0.0, f64::max);
-                (score, shown)
-            })
-            .filter(|(s, _)| *s >= 0.4)
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        scored.dedup_by(|a, b| a.1 == b.1);
-        scored
-            .into_iter()
-            .take(3)
-            .map(|(_, t)| t.to_string())
-            .collect()
-    }
-
-    /// Character entries whose name matches (case, emoji and punctuation ignored).
-    pub fn characters_named(&self, name: &str) -> Vec<EntryId> {
-        self.by_character
-            .get(&title_key(name))
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    pub fn has_characters(&self) -> bool {
-        !self.by_character.is_empty()
     }
 }
 
