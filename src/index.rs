@@ -14,14 +14,59 @@ use std::ops::Range;
 /// A chapter as the later stages see it.
 #[derive(Debug)]
 pub struct ChapterInfo {
-    /// The chapter's file relative to the book's `src`, with `/` separators.
-    pub source_path: Option<String>,
-    /// Where mdBook renders it (README.md becomes index.md).
-    pub path: Option<String>,
-    /// The path diagnostics show, e.g. `src/vision/status_quo.md`.
+    /// The path diagnostics show, e.g. `src/vision/status_quo.md`: it ends
+    /// with the source path, which is not kept again (a book's are all held).
     pub display_path: String,
+    /// Where the source path starts in `display_path`; `None` for a draft.
+    source_at: Option<u32>,
+    /// Where mdBook renders it, when that is not the source path.
+    rendered_at: Option<Box<str>>,
     /// Boxed: the book's list of chapters is moved about whole while it is made.
     pub scan: Option<Box<Scan>>,
+}
+
+impl ChapterInfo {
+    /// A chapter whose file is `source_path` (relative to the book's `src`,
+    /// shown under `src_dir`; `None` for a draft, shown as `draft_display`),
+    /// rendered at `path` (the source path when `None`). Separators become `/`.
+    pub fn new(
+        src_dir: &str,
+        source_path: Option<&str>,
+        path: Option<&str>,
+        draft_display: impl FnOnce() -> String,
+        scan: Option<Box<Scan>>,
+    ) -> ChapterInfo {
+        let source_path = source_path.map(|p| p.replace('\\', "/"));
+        let (display_path, source_at) = match &source_path {
+            Some(p) if src_dir.is_empty() => (p.clone(), Some(0)),
+            Some(p) => {
+                let shown = format!("{}/{p}", src_dir.trim_end_matches('/'));
+                let at = shown.len() - p.len();
+                (shown, Some(at))
+            }
+            None => (draft_display(), None),
+        };
+        let rendered_at = path
+            .map(|p| p.replace('\\', "/"))
+            .filter(|p| source_path.as_ref() != Some(p))
+            .map(String::into_boxed_str);
+        ChapterInfo {
+            source_at: source_at.map(|at| u32::try_from(at).unwrap_or(u32::MAX)),
+            display_path,
+            rendered_at,
+            scan,
+        }
+    }
+
+    /// The chapter's file relative to the book's `src`, with `/` separators.
+    pub fn source_path(&self) -> Option<&str> {
+        self.display_path.get(self.source_at? as usize..)
+    }
+
+    /// Where mdBook renders it (README.md becomes index.md).
+    pub fn path(&self) -> Option<&str> {
+        self.rendered_at.as_deref().or_else(|| self.source_path())
+    }
 }
 
 /// Where an entry's metadata was written.
@@ -227,10 +272,7 @@ impl Index {
             |ci, chapter| {
                 let mut part = ChapterPart::default();
                 if let Some(scan) = &chapter.scan {
-                    part.path_kind = chapter
-                        .source_path
-                        .as_deref()
-                        .and_then(|p| config.kind_for_path(p));
+                    part.path_kind = chapter.source_path().and_then(|p| config.kind_for_path(p));
                     let shapes: Vec<Option<TableShape>> =
                         scan.tables.iter().map(table_shape).collect();
                     part.add_chapter(ci, chapter, scan, &shapes);
@@ -254,8 +296,8 @@ impl Index {
         index.path_kinds.reserve(chapters.len());
         index.table_shapes.reserve(chapters.len());
         for (ci, (chapter, (part, keys))) in chapters.iter().zip(parts).enumerate() {
-            if let Some(path) = &chapter.source_path {
-                index.chapter_by_path.entry(path.clone()).or_insert(ci);
+            if let Some(path) = chapter.source_path() {
+                index.chapter_by_path.entry(path.to_string()).or_insert(ci);
             }
             index.join(ci, part, keys);
         }
@@ -484,7 +526,7 @@ impl ChapterPart {
         }
 
         // One entry per page: the page's first heading, when nothing else marks entries.
-        let is_index_page = chapter.source_path.as_deref().is_some_and(|p| {
+        let is_index_page = chapter.source_path().is_some_and(|p| {
             let file = p.rsplit('/').next().unwrap_or(p);
             file.eq_ignore_ascii_case("README.md") || file.eq_ignore_ascii_case("index.md")
         });
@@ -781,7 +823,7 @@ impl Index {
         }
         chapters
             .iter()
-            .position(|c| c.path.as_deref() == Some(path) && c.source_path.is_some())
+            .position(|c| c.path() == Some(path) && c.source_path().is_some())
             .or_else(|| {
                 let (dir, file) = path.rsplit_once('/').map_or(("", path), |(d, f)| (d, f));
                 if file.eq_ignore_ascii_case("index.md") {
@@ -811,11 +853,7 @@ impl Index {
         let ci = if path.is_empty() {
             from
         } else {
-            let base = chapters[from]
-                .source_path
-                .as_deref()
-                .map(chapter_dir)
-                .unwrap_or("");
+            let base = chapters[from].source_path().map(chapter_dir).unwrap_or("");
             let joined: Cow<str> = match path.strip_prefix('/') {
                 Some(abs) => abs.into(),
                 None if base.is_empty() => path.into(),
@@ -838,7 +876,7 @@ impl Index {
             }
         };
         let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
-            let on_page = self.entries_in(chapters[ci].source_path.as_deref().unwrap_or(""));
+            let on_page = self.entries_in(chapters[ci].source_path().unwrap_or(""));
             return match on_page.len() {
                 1 if self.entries[on_page.start].extent.end == usize::MAX => {
                     LinkTarget::Entry(on_page.start)
@@ -852,7 +890,7 @@ impl Index {
         };
         // A scanned chapter is the first with its path, so the entries on that
         // path are its own, and their anchors are ids of its headings.
-        let path = chapters[ci].source_path.as_deref().unwrap_or("");
+        let path = chapters[ci].source_path().unwrap_or("");
         if let Some(id) = self
             .entries_in(path)
             .find(|&id| *self.entries[id].anchor == *anchor)

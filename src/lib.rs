@@ -450,20 +450,11 @@ fn first_copies(chapters: &[ChapterText]) -> Vec<bool> {
 }
 
 fn chapter_info(c: &ChapterText, scan: Option<Box<scan::Scan>>, src_dir: &str) -> ChapterInfo {
-    let source_path = c.source_path.as_ref().map(|p| p.replace('\\', "/"));
-    let display_path = match &source_path {
-        Some(p) if src_dir.is_empty() => p.clone(),
-        Some(p) => format!("{}/{p}", src_dir.trim_end_matches('/')),
-        None => format!("(draft chapter \"{}\")", c.name),
-    };
-    ChapterInfo {
-        path: c
-            .path
-            .as_ref()
-            .map(|p| p.replace('\\', "/"))
-            .or_else(|| source_path.clone()),
-        source_path,
-        display_path,
+    ChapterInfo::new(
+        src_dir,
+        c.source_path.as_deref(),
+        c.path.as_deref(),
+        || format!("(draft chapter \"{}\")", c.name),
         scan,
-    }
+    )
 }

@@ -195,7 +195,7 @@ pub(crate) fn volunteer(a: &Analysis, ci: usize) -> String {
             format!("✋ [Volunteer wanted]({}) ✋", escape_url(target))
         }
         Some(target) => {
-            let from = a.chapters[ci].source_path.as_deref().unwrap_or("");
+            let from = a.chapters[ci].source_path().unwrap_or("");
             let (path, anchor) = target
                 .split_once('#')
                 .map_or((target.as_str(), None), |(p, a)| (p, Some(a)));
@@ -252,7 +252,7 @@ fn write_link_to(a: &Analysis, from: usize, id: EntryId, mut write: impl FnMut(&
     let whole_page = entry.extent.end == usize::MAX && entry.heading == 0;
     let target = &a.chapters[entry.chapter];
     if entry.chapter != from {
-        let from_path = a.chapters[from].source_path.as_deref().unwrap_or("");
+        let from_path = a.chapters[from].source_path().unwrap_or("");
         write_relative_path(from_path, &rendered_path(target), &mut write);
         if whole_page {
             return;
@@ -264,7 +264,7 @@ fn write_link_to(a: &Analysis, from: usize, id: EntryId, mut write: impl FnMut(&
 
 /// Where mdBook serves a chapter from, as an `.md` path: README.md becomes index.md.
 fn rendered_path(c: &crate::index::ChapterInfo) -> std::borrow::Cow<'_, str> {
-    served_path(c.path.as_deref().or(c.source_path.as_deref()).unwrap_or(""))
+    served_path(c.path().or(c.source_path()).unwrap_or(""))
 }
 
 /// [`rendered_path`] of a chapter path: links ask it once each, so only

@@ -1006,15 +1006,18 @@ fn entries(chapters: &[(&str, &str)]) -> Vec<(String, String, Option<Kind>)> {
     let settings = ParseSettings::new(MdbookLine::V05, true);
     let infos: Vec<ChapterInfo> = chapters
         .iter()
-        .map(|(p, t)| ChapterInfo {
-            source_path: Some(p.to_string()),
-            path: Some(p.to_string()),
-            display_path: format!("src/{p}"),
-            scan: Some(mdbook_vision::scan::scan(
-                t,
-                settings,
-                &mdbook_vision::answer::Placeholders::default(),
-            )),
+        .map(|(p, t)| {
+            ChapterInfo::new(
+                "src",
+                Some(p),
+                Some(p),
+                String::new,
+                Some(mdbook_vision::scan::scan(
+                    t,
+                    settings,
+                    &mdbook_vision::answer::Placeholders::default(),
+                )),
+            )
         })
         .collect();
     let index = Index::build(&infos, &Config::default());

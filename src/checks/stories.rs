@@ -125,7 +125,7 @@ pub fn broken_link(a: &Analysis, r: &Reference, target: &LinkTarget) -> Draft {
             anchor,
             closest,
         } => {
-            let path = a.chapters[*chapter].source_path.as_deref().unwrap_or("");
+            let path = a.chapters[*chapter].source_path().unwrap_or("");
             let d = Draft::new(
                 BROKEN_LINK,
                 format!("link `{dest}`: `{path}` has no heading with id `{anchor}`"),

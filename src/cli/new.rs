@@ -176,14 +176,14 @@ fn infos(
 ) -> Vec<ChapterInfo> {
     chapters
         .iter()
-        .map(|c| ChapterInfo {
-            source_path: c.source_path.clone(),
-            path: c.path.clone().or_else(|| c.source_path.clone()),
-            display_path: c
-                .source_path
-                .as_ref()
-                .map_or_else(|| c.name.clone(), |p| format!("{src}/{p}")),
-            scan: Some(scan::scan(&c.content, settings, &config.placeholders)),
+        .map(|c| {
+            ChapterInfo::new(
+                src,
+                c.source_path.as_deref(),
+                c.path.as_deref(),
+                || c.name.clone(),
+                Some(scan::scan(&c.content, settings, &config.placeholders)),
+            )
         })
         .collect()
 }
@@ -300,7 +300,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut siblings: Vec<usize> = Vec::new();
     for e in &index.entries {
         let info = &chapter_infos[e.chapter];
-        let Some(path) = &info.source_path else {
+        let Some(path) = info.source_path() else {
             continue;
         };
         let per_page = config.kind_for_path(path) == Some((kind, true));
@@ -317,7 +317,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         None => {
             let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
             for (order, &c) in siblings.iter().enumerate() {
-                let d = parent_dir(chapter_infos[c].source_path.as_deref().unwrap_or(""));
+                let d = parent_dir(chapter_infos[c].source_path().unwrap_or(""));
                 counts.entry(d).or_insert((0, order)).0 += 1;
             }
             counts
@@ -359,12 +359,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         bail!("SUMMARY.md already lists {rel}");
     }
     let item_of = |chapter: usize| {
-        let path = chapter_infos[chapter].source_path.as_deref()?;
+        let path = chapter_infos[chapter].source_path()?;
         items.iter().find(|i| i.location == path)
     };
     let sibling_items: Vec<&SummaryLine> = siblings
         .iter()
-        .filter(|&&c| parent_dir(chapter_infos[c].source_path.as_deref().unwrap_or("")) == dir)
+        .filter(|&&c| parent_dir(chapter_infos[c].source_path().unwrap_or("")) == dir)
         .filter_map(|&c| item_of(c))
         .collect();
     let parent_candidates = [
