@@ -366,7 +366,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                             };
                             let text = keep_plain_text(&inline, &mut strings);
                             if crate::text::is_faq_title(strings.since(text)) {
-                                outline.faq_starts(span.start);
+                                outline.faq_starts(span.start, level);
                             }
                             out.headings.push(Heading {
                                 level,
@@ -637,6 +637,12 @@ struct OutlineRecorder<'p> {
     faq_seen: bool,
     /// Where the last FAQ heading or `<details>` starts.
     last_faq: usize,
+    /// The last FAQ heading's level (0 for a `<details>`), while no heading
+    /// of that level or higher has come after it.
+    faq_level: Option<u8>,
+    /// A deeper heading came after that FAQ heading: its section asks its
+    /// questions as headings, so no list item in it asks one.
+    asked_by_headings: bool,
     run: Option<OpenRun>,
     /// `Some` when a list item has opened since the last run: the next run is
     /// its lead, and keeps its text if the item may be a question.
@@ -656,6 +662,8 @@ impl<'p> OutlineRecorder<'p> {
             open_items: Vec::new(),
             faq_seen: false,
             last_faq: 0,
+            faq_level: None,
+            asked_by_headings: false,
             run: None,
             lead_next: None,
             bold: None,
@@ -663,10 +671,24 @@ impl<'p> OutlineRecorder<'p> {
         }
     }
 
-    /// A FAQ heading or `<details>` starts at `at`.
-    fn faq_starts(&mut self, at: usize) {
+    /// A FAQ heading of `level` (0 for a `<details>`) starts at `at`.
+    fn faq_starts(&mut self, at: usize, level: u8) {
         self.faq_seen = true;
         self.last_faq = at;
+        self.faq_level = Some(level);
+        self.asked_by_headings = false;
+    }
+
+    /// A heading of `level` opens (before it is known whether it is a FAQ's).
+    fn heading_opens(&mut self, level: u8) {
+        if let Some(faq_level) = self.faq_level {
+            if level <= faq_level {
+                self.faq_level = None;
+                self.asked_by_headings = false;
+            } else {
+                self.asked_by_headings = true;
+            }
+        }
     }
 
     fn event(&mut self, text: &str, event: &Event, range: &Range<usize>) {
@@ -699,16 +721,19 @@ impl<'p> OutlineRecorder<'p> {
             Event::Start(tag) if !inline(tag) => {
                 self.flush(text);
                 match tag {
+                    Tag::Heading { level, .. } => self.heading_opens(*level as u8),
                     Tag::List(_) => self.list_depth += 1,
                     Tag::Item => {
                         // Questions are the outermost items of a FAQ section,
                         // so an item inside one that opened after the last FAQ
                         // began asks none: its lead needs no text (an answer's
                         // items are most of the text a FAQ has).
-                        let may_ask = self
-                            .open_items
-                            .last()
-                            .is_none_or(|&(_, outer)| outer < self.last_faq);
+                        // Nor does one in a section that asks by headings.
+                        let may_ask = !self.asked_by_headings
+                            && self
+                                .open_items
+                                .last()
+                                .is_none_or(|&(_, outer)| outer < self.last_faq);
                         self.lead_next = Some(self.lead_next.unwrap_or(false) | may_ask);
                         // Like runs, items matter only from the first FAQ on.
                         self.open_items
@@ -868,7 +893,7 @@ impl<'p> OutlineRecorder<'p> {
             let faq =
                 summary.is_some_and(|j| lower[from..j].contains("frequently asked questions"));
             if faq {
-                self.faq_starts(at);
+                self.faq_starts(at, 0);
             }
             self.out.details.push(DetailsTag {
                 at,
@@ -1082,5 +1107,38 @@ mod tests {
             .filter(|r| !r.lead)
             .all(|r| s.outline.run_text(r, text).is_empty()));
         assert_eq!(s.outline.owned, leads[1].1);
+    }
+
+    #[test]
+    fn a_faq_that_asks_by_headings_keeps_no_list_item_text() {
+        // The answers' items (with markup, so they would keep copies) are
+        // not questions once a question heading is under the FAQ heading;
+        // a later FAQ that asks by items keeps its items' texts again.
+        let text = "## Frequently Asked Questions\n\n* **Early item?** kept\n\n\
+            ### **What now?**\n\n* An *answer* item.\n\n## Other\n\n* A *prose* item.\n\n\
+            ## Frequently Asked Questions\n\n* **Asked by item?** answer\n";
+        let s = scan05(text);
+        let leads: Vec<String> = s
+            .outline
+            .runs
+            .iter()
+            .filter(|r| r.lead)
+            .map(|r| s.outline.run_text(r, text).into_owned())
+            .collect();
+        assert_eq!(
+            leads,
+            [
+                // Before the question heading it is not yet known: kept.
+                "Early item? kept",
+                "",
+                // Past the section (a heading of the FAQ's level): kept.
+                "A prose item.",
+                "Asked by item? answer",
+            ]
+        );
+        assert_eq!(
+            s.outline.owned,
+            "Early item? keptA prose item.Asked by item? answer"
+        );
     }
 }
