@@ -735,10 +735,12 @@ impl<'p> OutlineRecorder<'p> {
                                 .last()
                                 .is_none_or(|&(_, outer)| outer < self.last_faq);
                         self.lead_next = Some(self.lead_next.unwrap_or(false) | may_ask);
-                        // Like runs, items matter only from the first FAQ on.
+                        // Like runs, items matter only from the first FAQ on,
+                        // and not where a FAQ asks by headings.
+                        let kept = self.faq_seen && !self.asked_by_headings;
                         self.open_items
-                            .push((self.faq_seen.then_some(self.out.items.len()), range.start));
-                        if self.faq_seen {
+                            .push((kept.then_some(self.out.items.len()), range.start));
+                        if kept {
                             self.out.items.push(ListItem {
                                 depth: self.list_depth,
                                 start: range.start as u32,
@@ -1139,6 +1141,21 @@ mod tests {
         assert_eq!(
             s.outline.owned,
             "Early item? keptA prose item.Asked by item? answer"
+        );
+        // Nor is the answer's item itself kept: only the items that may ask.
+        let items: Vec<&str> = s
+            .outline
+            .items
+            .iter()
+            .map(|i| text[i.span()].trim())
+            .collect();
+        assert_eq!(
+            items,
+            [
+                "* **Early item?** kept",
+                "* A *prose* item.",
+                "* **Asked by item?** answer"
+            ]
         );
     }
 }
