@@ -18,7 +18,7 @@ pub struct ChapterInfo {
     /// with the source path, which is not kept again (a book's are all held).
     pub display_path: String,
     /// Where the source path starts in `display_path`; `None` for a draft.
-    source_at: Option<u32>,
+    source_at: Option<usize>,
     /// Where mdBook renders it, when that is not the source path.
     rendered_at: Option<Box<str>>,
     /// Boxed: the book's list of chapters is moved about whole while it is made.
@@ -51,7 +51,7 @@ impl ChapterInfo {
             .filter(|p| source_path.as_ref() != Some(p))
             .map(String::into_boxed_str);
         ChapterInfo {
-            source_at: source_at.map(|at| u32::try_from(at).unwrap_or(u32::MAX)),
+            source_at,
             display_path,
             rendered_at,
             scan,
@@ -60,7 +60,7 @@ impl ChapterInfo {
 
     /// The chapter's file relative to the book's `src`, with `/` separators.
     pub fn source_path(&self) -> Option<&str> {
-        self.display_path.get(self.source_at? as usize..)
+        self.display_path.get(self.source_at?..)
     }
 
     /// Where mdBook renders it (README.md becomes index.md).

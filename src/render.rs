@@ -264,7 +264,7 @@ fn write_link_to(a: &Analysis, from: usize, id: EntryId, mut write: impl FnMut(&
 
 /// Where mdBook serves a chapter from, as an `.md` path: README.md becomes index.md.
 fn rendered_path(c: &crate::index::ChapterInfo) -> std::borrow::Cow<'_, str> {
-    served_path(c.path().or(c.source_path()).unwrap_or(""))
+    served_path(c.path().unwrap_or(""))
 }
 
 /// [`rendered_path`] of a chapter path: links ask it once each, so only

@@ -196,7 +196,7 @@ impl Scan {
     fn drop_unread_blocks(&mut self) {
         let directives = &self.directives;
         let mut next_directive = 0;
-        let mut after_kept = false;
+        let mut previous_read = false;
         let mut previous_kept = false;
         self.blocks.retain_mut(|b| {
             while directives
@@ -210,9 +210,9 @@ impl Scan {
                 .is_some_and(|d| d.span.start < b.end as usize);
             let read =
                 holds_directive || matches!(b.kind, BlockKind::Heading(_) | BlockKind::Table(_));
-            let keep = read || after_kept;
+            let keep = read || previous_read;
             b.follows = previous_kept;
-            after_kept = read;
+            previous_read = read;
             previous_kept = keep;
             keep
         });
