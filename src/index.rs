@@ -197,8 +197,11 @@ impl Misplaced {
 #[derive(Debug, Default)]
 pub struct Index {
     pub entries: Vec<Entry>,
-    /// title key → entries, for lookups by title.
-    by_title: HashMap<String, Vec<EntryId>>,
+    /// Each entry's title keys, as (hash of the key, entry), sorted: lookups
+    /// by title find the hash and then compare the entry's own title, so no
+    /// key is kept as a string (16 bytes a key, where a map of owned keys to
+    /// lists of entries took about ten times that, in a book's worth).
+    by_title: Vec<(u64, u32)>,
     /// Each chapter's entries: a chapter's are made together, so they are
     /// one run of ids (only a path's first chapter is scanned, so a path's
     /// entries are its first chapter's).
@@ -225,6 +228,12 @@ pub enum Unresolved {
     NotFound { suggestions: Vec<String> },
     Ambiguous { candidates: Vec<EntryId> },
     WrongKind { found: EntryId },
+}
+
+/// The hash a title key is looked up by in [`Index::by_title`].
+fn key_hash(key: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 /// Words before a colon that only say which section a title is in, as keys.
@@ -289,7 +298,7 @@ impl Index {
             .reserve(parts.iter().map(|(p, _)| p.entries.len()).sum());
         index
             .by_title
-            .reserve(parts.iter().map(|(_, keys)| keys.len()).sum());
+            .reserve_exact(parts.iter().map(|(_, keys)| keys.len()).sum());
         index.chapter_entries.reserve(chapters.len());
         index.chapter_by_path.reserve(chapters.len());
         index.entry_of_directive.reserve(index.entries.capacity());
@@ -301,6 +310,10 @@ impl Index {
             }
             index.join(ci, part, keys);
         }
+        // Parts join in book order, so the ids of one hash stay in entry order.
+        // Two keys of one entry with one hash would list it twice.
+        index.by_title.sort_unstable();
+        index.by_title.dedup();
         for (id, e) in index.entries.iter().enumerate() {
             if e.kind == Some(Kind::Character) {
                 let (name, title) = (title_key(e.character_name()), title_key(&e.title));
@@ -315,14 +328,16 @@ impl Index {
     }
 
     /// Adds chapter `ci`'s part (made by [`ChapterPart::add_chapter`], with its [`Index::title_keys`]) after the entries here.
-    fn join(&mut self, ci: usize, part: ChapterPart, keys: Vec<(EntryId, String)>) {
+    fn join(&mut self, ci: usize, part: ChapterPart, keys: Vec<(EntryId, u64)>) {
         let offset = self.entries.len();
         self.path_kinds.push(part.path_kind);
         self.table_shapes.push(part.shapes);
         self.entries.extend(part.entries);
         self.misplaced.extend(part.misplaced);
-        for (id, key) in keys {
-            self.by_title.entry(key).or_default().push(offset + id);
+        for (id, hash) in keys {
+            // An entry id is below 4 G: it counts headings of a book in memory.
+            let id = u32::try_from(offset + id).expect("fewer than 4 G entries");
+            self.by_title.push((hash, id));
         }
         self.chapter_entries
             .push(offset as u32..self.entries.len() as u32);
@@ -376,15 +391,30 @@ impl Index {
                 None => self.pick(on_page, want, reference),
             };
         }
-        // The entries of a title are looked at where they are kept, not copied.
-        let by_key = |key: &str| self.by_title.get(key).map_or(&[][..], Vec::as_slice);
-        let mut found = by_key(&title_key(reference));
+        let mut found = self.titled(&title_key(reference));
         if found.is_empty() {
             if let Some(stripped) = strip_section_prefix(reference) {
-                found = by_key(&title_key(stripped));
+                found = self.titled(&title_key(stripped));
             }
         }
-        self.pick(found.iter().copied(), want, reference)
+        self.pick(found.into_iter(), want, reference)
+    }
+
+    /// The entries one of whose title keys is `key`, in entry order (made
+    /// once a lookup: [`Index::pick`] goes over them more than once).
+    fn titled(&self, key: &str) -> Vec<EntryId> {
+        let hash = key_hash(key);
+        let from = self.by_title.partition_point(|&(h, _)| h < hash);
+        self.by_title[from..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, id)| id as EntryId)
+            // Another key may share the hash: the entry's own keys decide.
+            .filter(|&id| {
+                let e = &self.entries[id];
+                title_key_is(&e.title, key) || title_key_is(e.display_title(), key)
+            })
+            .collect()
     }
 
     fn pick(
@@ -641,7 +671,7 @@ impl ChapterPart {
     /// The title keys of each entry here (one chapter's, from
     /// [`ChapterPart::add_chapter`]): its title's, and the title's without a
     /// section prefix when that differs.
-    fn title_keys(&self) -> Vec<(EntryId, String)> {
+    fn title_keys(&self) -> Vec<(EntryId, u64)> {
         let mut keys = Vec::with_capacity(self.entries.len());
         for (id, entry) in self.entries.iter().enumerate() {
             let key = title_key(&entry.title);
@@ -649,8 +679,8 @@ impl ChapterPart {
             let short = stripped
                 .then(|| title_key(entry.display_title()))
                 .filter(|k| *k != key);
-            keys.push((id, key));
-            keys.extend(short.map(|k| (id, k)));
+            keys.push((id, key_hash(&key)));
+            keys.extend(short.map(|k| (id, key_hash(&k))));
         }
         keys
     }

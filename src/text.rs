@@ -77,7 +77,34 @@ pub fn title_key_eq(a: &str, b: &str) -> bool {
 
 /// Whether the [`title_key`] of `s` is `key`, without making it.
 pub fn title_key_is(s: &str, key: &str) -> bool {
-    title_key_chars(s).eq(key.chars())
+    if !s.is_ascii() {
+        return title_key_chars(s).eq(key.chars());
+    }
+    // An ASCII text (most titles) is compared byte by byte: every title
+    // lookup checks the entries its key's hash finds this way.
+    let key = key.as_bytes();
+    let mut matched = 0;
+    let mut pending_space = false;
+    for &b in s.as_bytes() {
+        if !b.is_ascii_alphanumeric() {
+            if b != b'\'' {
+                pending_space = true;
+            }
+            continue;
+        }
+        // The key never starts with a space: one comes only after a character.
+        if std::mem::take(&mut pending_space) && matched > 0 {
+            if key.get(matched) != Some(&b' ') {
+                return false;
+            }
+            matched += 1;
+        }
+        if key.get(matched) != Some(&b.to_ascii_lowercase()) {
+            return false;
+        }
+        matched += 1;
+    }
+    matched == key.len()
 }
 
 /// Whether the [`title_key`] of `s` starts with `prefix`, reading no more
@@ -430,6 +457,21 @@ mod tests {
             proptest::prop_assert!(title_key_is(&a, &ka));
             for (i, _) in ka.char_indices() {
                 proptest::prop_assert!(title_key_starts_with(&a, &ka[..i]));
+                proptest::prop_assert!(!title_key_is(&a, &ka[..i]));
+            }
+        }
+
+        #[test]
+        fn ascii_key_comparisons_match_comparing_keys(
+            a in "[a-zA-Z0-9 '.:!-]{0,16}",
+            b in "[a-zA-Z0-9 '.:!-]{0,16}",
+        ) {
+            let (ka, kb) = (reference_title_key(&a), reference_title_key(&b));
+            proptest::prop_assert_eq!(title_key_is(&a, &kb), ka == kb);
+            proptest::prop_assert!(title_key_is(&a, &ka));
+            let longer = format!("{}x", ka);
+            proptest::prop_assert!(!title_key_is(&a, &longer));
+            for (i, _) in ka.char_indices() {
                 proptest::prop_assert!(!title_key_is(&a, &ka[..i]));
             }
         }
