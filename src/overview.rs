@@ -56,7 +56,7 @@ pub fn stories_blocks(a: &Analysis, ci: usize, d: &Directive) -> Vec<String> {
         .map(|&(id, s)| {
             let entry = &a.index.entries[id];
             let story = entry_link(entry.display_title(), a, ci, id);
-            let partners = partners_cell(a, ci, &a.relations.partners[id]);
+            let partners = partners_cell(a, ci, a.relations.partners(id));
             match selection {
                 Selection::Character(_) => vec![story, kind_label(s.kind).to_string(), partners],
                 _ => vec![

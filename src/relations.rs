@@ -63,8 +63,22 @@ pub struct Relations {
     /// The story metadata of each entry, by entry id (boxed: most entries
     /// are not stories, and a story is a few hundred bytes).
     pub stories: Vec<Option<Box<Story>>>,
-    /// Each story's partners in both directions, in book order.
-    pub partners: Vec<Vec<EntryId>>,
+    /// Every story's partners in both directions, in book order, end to
+    /// end: entry `id`'s are `partners[partner_starts[id]..partner_starts[id + 1]]`.
+    /// One list for the book, as a list an entry cost more in its header and
+    /// spare room than in its ids.
+    partners: Vec<u32>,
+    partner_starts: Vec<u32>,
+}
+
+impl Relations {
+    /// Story `id`'s partners in both directions, in book order.
+    pub fn partners(&self, id: EntryId) -> impl ExactSizeIterator<Item = EntryId> + Clone + '_ {
+        let at = |i: usize| self.partner_starts.get(i).map_or(0, |&n| n as usize);
+        self.partners[at(id)..at(id + 1).max(at(id))]
+            .iter()
+            .map(|&p| p as EntryId)
+    }
 }
 
 /// The kind a story's partners must have.
@@ -114,24 +128,41 @@ impl Relations {
                     })
                     .map(Box::new)
             });
-        let mut partners: Vec<Vec<EntryId>> = vec![Vec::new(); index.entries.len()];
+        // Each pair both ways, sorted: each entry's partners are then one run.
+        // Entry ids are below 4 G (they count headings of a book in memory).
+        let id32 = |id: EntryId| u32::try_from(id).expect("fewer than 4 G entries");
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
         for (id, story) in stories.iter().enumerate() {
             let Some(story) = story else { continue };
             let want = partner_kind(story.kind);
             for r in &story.partners {
                 if let Ok(other) = r.target {
                     if index.entries[other].kind == want && other != id {
-                        partners[id].push(other);
-                        partners[other].push(id);
+                        pairs.push((id32(id), id32(other)));
+                        pairs.push((id32(other), id32(id)));
                     }
                 }
             }
         }
-        for list in &mut partners {
-            list.sort_unstable();
-            list.dedup();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut partner_starts = Vec::with_capacity(index.entries.len() + 1);
+        let mut next = 0;
+        for id in 0..=index.entries.len() {
+            while pairs
+                .get(next)
+                .is_some_and(|&(from, _)| (from as usize) < id)
+            {
+                next += 1;
+            }
+            partner_starts.push(next as u32);
         }
-        Relations { stories, partners }
+        let partners = pairs.into_iter().map(|(_, to)| to).collect();
+        Relations {
+            stories,
+            partners,
+            partner_starts,
+        }
     }
 }
 

@@ -158,7 +158,7 @@ fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<Stri
                 Ok(c) => entry_link(&r.written.text, a, ci, c),
                 Err(_) => escape_cell(&r.written.text),
             });
-        let partners = partners_cell(a, ci, &a.relations.partners[id]);
+        let partners = partners_cell(a, ci, a.relations.partners(id));
         let assigned: Vec<&str> = story.assigned.iter().map(|s| s.as_str()).collect();
         let assigned = if assigned.is_empty() {
             volunteer(a, ci)
@@ -173,12 +173,16 @@ fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<Stri
     tables
 }
 
-pub(crate) fn partners_cell(a: &Analysis, ci: usize, partners: &[EntryId]) -> String {
-    if partners.is_empty() {
+pub(crate) fn partners_cell(
+    a: &Analysis,
+    ci: usize,
+    partners: impl ExactSizeIterator<Item = EntryId>,
+) -> String {
+    if partners.len() == 0 {
         return "not yet written".to_string();
     }
     let mut out = String::new();
-    for (i, &p) in partners.iter().enumerate() {
+    for (i, p) in partners.enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
@@ -344,19 +348,19 @@ fn story_table_edits(
                 }
             }
         }
-        let missing: Vec<EntryId> = a.relations.partners[id]
-            .iter()
-            .copied()
+        let missing: Vec<EntryId> = a
+            .relations
+            .partners(id)
             .filter(|p| !present.contains(p))
             .collect();
         if !missing.is_empty() {
             if present.is_empty() && is_placeholder_partner(&cell.text) {
                 edits.push(Edit {
                     span: cell.span.clone(),
-                    text: partners_cell(a, ci, &missing),
+                    text: partners_cell(a, ci, missing.iter().copied()),
                 });
             } else {
-                let added = partners_cell(a, ci, &missing);
+                let added = partners_cell(a, ci, missing.iter().copied());
                 edits.push(Edit {
                     span: cell.span.end..cell.span.end,
                     text: format!(", {added}"),
