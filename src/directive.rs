@@ -323,6 +323,9 @@ fn build(
             }
         }
     }
+    // A book's directives are all held at once: a story's list of sixteen
+    // partners would otherwise keep room for thirty-two.
+    args.shrink_to_fit();
     Ok(Directive { name, args })
 }
 
