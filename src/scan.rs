@@ -398,7 +398,11 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                         if let (Some(mut c), Some(r)) = (cell.take(), row.as_mut()) {
                             // A book's tables are all held at once: no room to spare.
                             c.links.shrink_to_fit();
-                            c.text = strings.keep(&cell_text);
+                            // A cell that is one link reads as the link's text: kept once.
+                            c.text = match c.links.last() {
+                                Some(l) if strings.kept(&l.text) == cell_text => l.text.clone(),
+                                _ => strings.keep(&cell_text),
+                            };
                             r.cells.push(c);
                         }
                     }

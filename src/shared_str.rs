@@ -162,6 +162,13 @@ impl Strings {
         }
     }
 
+    /// The text of a string kept here and not sealed yet.
+    pub fn kept(&self, s: &SharedStr) -> &str {
+        self.buffer
+            .get(s.start as usize..s.end as usize)
+            .unwrap_or("")
+    }
+
     /// The finished buffer: every string kept from it is given it with
     /// [`Strings::seal`].
     pub fn finish(mut self) -> Buffer {
@@ -195,6 +202,8 @@ mod tests {
         assert_eq!(strings.since(start), "  grace  ");
         let mut b = strings.keep_from(start + 2);
         let mut empty = strings.keep("");
+        assert_eq!(strings.kept(&a), "Status quo");
+        assert_eq!(strings.kept(&b), "grace  ");
         // Not sealed yet: nothing to read.
         assert_eq!(a.as_str().len(), 0);
         let buffer = strings.finish();
