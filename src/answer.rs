@@ -23,6 +23,19 @@ pub enum Verdict {
     Answer,
 }
 
+impl Verdict {
+    /// The verdict on two runs read one after the other, as
+    /// [`Placeholders::unanswered`] reads them: an answer in either, or
+    /// else the first placeholder.
+    pub fn then(self, next: Verdict) -> Verdict {
+        match (self, next) {
+            (Verdict::Answer, _) | (_, Verdict::Answer) => Verdict::Answer,
+            (Verdict::Placeholder(_), _) => self,
+            (Verdict::Blank, _) => next,
+        }
+    }
+}
+
 impl Placeholders {
     pub fn new(written: &[String]) -> Placeholders {
         let keys = written

@@ -565,7 +565,8 @@ pub struct Run {
     owned: bool,
     /// Line breaks inside a source range stand for single spaces.
     joins_lines: bool,
-    /// The first run of a list item.
+    /// The first run of a list item that may ask a question (the only runs
+    /// that keep their text).
     pub lead: bool,
     pub verdict: Verdict,
     /// For a lead with its text that opens in bold (`**Question?** answer`):
@@ -648,13 +649,18 @@ struct OutlineRecorder<'p> {
     /// questions as headings, so no list item in it asks one.
     asked_by_headings: bool,
     run: Option<OpenRun>,
-    /// `Some` when a list item has opened since the last run: the next run is
-    /// its lead, and keeps its text if the item may be a question.
-    lead_next: Option<bool>,
+    /// A list item that may ask a question has opened since the last run:
+    /// the next run is its lead, and keeps its text.
+    lead_next: bool,
     /// The open lead run opened in bold: `None` while the bold lasts, then
     /// the length of the text it held.
     bold: Option<Option<usize>>,
     html_block: Option<usize>,
+    /// How far the places a FAQ question or answer may start or end at have
+    /// come (headings, `<details>` tags; a list item's question is its lead
+    /// run, which no run joins): a run that is no lead joins the run kept
+    /// before it when that run starts there or later.
+    bounds_to: usize,
 }
 
 impl<'p> OutlineRecorder<'p> {
@@ -669,9 +675,10 @@ impl<'p> OutlineRecorder<'p> {
             faq_level: None,
             asked_by_headings: false,
             run: None,
-            lead_next: None,
+            lead_next: false,
             bold: None,
             html_block: None,
+            bounds_to: 0,
         }
     }
 
@@ -710,9 +717,7 @@ impl<'p> OutlineRecorder<'p> {
         };
         match event {
             // A lead that may ask a question, opening in bold.
-            Event::Start(Tag::Strong)
-                if self.run.is_none() && self.lead_next == Some(true) && self.faq_seen =>
-            {
+            Event::Start(Tag::Strong) if self.run.is_none() && self.lead_next && self.faq_seen => {
                 self.bold = Some(None);
             }
             Event::End(TagEnd::Strong) if self.bold == Some(None) => {
@@ -725,23 +730,29 @@ impl<'p> OutlineRecorder<'p> {
             Event::Start(tag) if !inline(tag) => {
                 self.flush(text);
                 match tag {
-                    Tag::Heading { level, .. } => self.heading_opens(*level as u8),
+                    Tag::Heading { level, .. } => {
+                        // Its start and its end (a question's answer starts there).
+                        self.bound(range.end);
+                        self.heading_opens(*level as u8)
+                    }
                     Tag::List(_) => self.list_depth += 1,
                     Tag::Item => {
                         // Questions are the outermost items of a FAQ section,
                         // so an item inside one that opened after the last FAQ
-                        // began asks none: its lead needs no text (an answer's
-                        // items are most of the text a FAQ has).
+                        // began asks none: it is part of an answer, read only
+                        // for its runs' verdicts, so neither it nor its lead
+                        // is kept (an answer's items are most of a FAQ).
                         // Nor does one in a section that asks by headings.
                         let may_ask = !self.asked_by_headings
                             && self
                                 .open_items
                                 .last()
                                 .is_none_or(|&(_, outer)| outer < self.last_faq);
-                        self.lead_next = Some(self.lead_next.unwrap_or(false) | may_ask);
-                        // Like runs, items matter only from the first FAQ on,
-                        // and not where a FAQ asks by headings.
-                        let kept = self.faq_seen && !self.asked_by_headings;
+                        if may_ask {
+                            self.lead_next = true;
+                        }
+                        // Like runs, items matter only from the first FAQ on.
+                        let kept = self.faq_seen && may_ask;
                         self.open_items
                             .push((kept.then_some(self.out.items.len()), range.start));
                         if kept {
@@ -835,10 +846,9 @@ impl<'p> OutlineRecorder<'p> {
         let Some(run) = self.run.take() else {
             return;
         };
-        let lead = self.lead_next.take();
-        let keeps_text = lead == Some(true);
+        let lead = std::mem::take(&mut self.lead_next);
         let bold_end = match self.bold.take() {
-            Some(Some(held)) if keeps_text => u32::try_from(held).unwrap_or(u32::MAX),
+            Some(Some(held)) if lead => u32::try_from(held).unwrap_or(u32::MAX),
             _ => u32::MAX,
         };
         let (mut text, owned) = match run.owned {
@@ -851,22 +861,45 @@ impl<'p> OutlineRecorder<'p> {
             self.placeholders
                 .verdict(&join_lines(&source[text.clone()], run.joins_lines))
         };
-        if !keeps_text {
+        if !lead {
             self.out
                 .owned
                 .truncate(run.owned.unwrap_or(self.out.owned.len()));
             text = 0..0;
         }
+        // The FAQ checks read the runs between two bounds only for their
+        // verdicts together (an answer anywhere, or else the first
+        // placeholder): a run that leads nothing adds nothing when blank, and
+        // is one with the run before it when no bound stands between them.
+        if !lead {
+            if verdict == Verdict::Blank {
+                return;
+            }
+            if let Some(before) = self
+                .out
+                .runs
+                .last_mut()
+                .filter(|r| !r.lead && r.start as usize >= self.bounds_to)
+            {
+                before.verdict = before.verdict.then(verdict);
+                return;
+            }
+        }
         self.out.runs.push(Run {
             start: run.start as u32,
             text_start: text.start as u32,
             text_end: text.end as u32,
-            owned: owned && keeps_text,
+            owned: owned && lead,
             joins_lines: run.joins_lines,
-            lead: lead.is_some(),
+            lead,
             verdict,
             bold_end,
         });
+    }
+
+    /// A question or answer may start or end at `at`.
+    fn bound(&mut self, at: usize) {
+        self.bounds_to = self.bounds_to.max(at);
     }
 
     /// Records the `<details>` tags in a stretch of HTML.
@@ -880,6 +913,7 @@ impl<'p> OutlineRecorder<'p> {
                 continue;
             }
             let at = html.start + i - if close { 2 } else { 1 };
+            self.bound(at);
             if close {
                 self.out.details.push(DetailsTag {
                     at,
@@ -1064,7 +1098,9 @@ mod tests {
             * What are the morals of the story?\n    Plain answer that goes\n    on over lines\n    and more.\n\
             * **Is it *all* true?**  The `code` &amp; an entity\\\n  after a hard break.\n  * A nested **answer** item.\n\n\
             > quoted answer\n> on two lines\n\n\
-            Plain paragraph\r\nwith a CRLF break.\n\n```\ncode block\n  kept as is\n```\n\n*TBD*\n";
+            Plain paragraph\r\nwith a CRLF break.\n\n```\ncode block\n  kept as is\n```\n\n*TBD*\n\n\
+            * Still open?\n\n  *TBD*\n\n  🦀 --\n\n  * TODO\n\n<details><summary>More</summary>\n\nInside.\n\n</details>\n\nAfter.\n\n\
+            ## FAQ\n\n### Why?\n\nTBD\n\n### How?\n\nBecause.\n\n### *Who*?\n\n--\n";
         let settings = ParseSettings::new(MdbookLine::V05, true);
         let placeholders = Placeholders::default();
         let s = scan(text, settings, &placeholders);
@@ -1073,22 +1109,66 @@ mod tests {
             .into_iter()
             .filter(|(start, _)| *start >= faq)
             .collect();
-        // Every run's verdict is the one its whole text gets.
-        let verdicts: Vec<(usize, Verdict)> = s
+        // The FAQ checks read the runs between two places a question or
+        // answer may start or end, for their verdicts together: there, the
+        // kept runs say what every run as written says.
+        let together = |verdicts: &mut dyn Iterator<Item = Verdict>| {
+            verdicts.fold(Verdict::Blank, Verdict::then)
+        };
+        let mut bounds = vec![0, text.len()];
+        bounds.extend(s.headings.iter().flat_map(|h| [h.span.start, h.span.end]));
+        bounds.extend(s.outline.items.iter().map(|i| i.span().start));
+        bounds.extend(
+            s.outline
+                .details
+                .iter()
+                .flat_map(|d| [Some(d.at), d.content])
+                .flatten(),
+        );
+        let leads_at: Vec<usize> = s
             .outline
             .runs
             .iter()
-            .map(|r| (r.start(), r.verdict))
+            .filter(|r| r.lead)
+            .map(|r| r.start())
             .collect();
-        let want_verdicts: Vec<(usize, Verdict)> = want
+        bounds.extend(leads_at.iter().map(|at| at + 1));
+        for &from in &bounds {
+            for &to in &bounds {
+                let kept = s
+                    .outline
+                    .runs
+                    .iter()
+                    .filter(|r| (from..to).contains(&r.start()));
+                let written = want.iter().filter(|(start, _)| (from..to).contains(start));
+                assert_eq!(
+                    together(&mut kept.map(|r| r.verdict)),
+                    together(&mut written.map(|(_, t)| placeholders.verdict(t))),
+                    "{from}..{to}"
+                );
+            }
+        }
+        // Which holds with fewer runs than written: blank ones and ones with
+        // no such place between them and the run before are not kept apart.
+        assert!(
+            s.outline.runs.len() + 4 <= want.len(),
+            "{:?}",
+            s.outline.runs
+        );
+        // The third question's answer is a placeholder, an emoji and a
+        // nested placeholder item: one run, the first placeholder.
+        let third = text.find("* Still open?").unwrap();
+        let after: Vec<Verdict> = s
+            .outline
+            .runs
             .iter()
-            .map(|(start, t)| (*start, placeholders.verdict(t)))
+            .filter(|r| !r.lead && r.start() > third && r.start() < text.find("<details>").unwrap())
+            .map(|r| r.verdict)
             .collect();
-        assert_eq!(verdicts, want_verdicts);
-        assert_eq!(verdicts.last().unwrap().1, Verdict::Placeholder(2));
-        assert!(verdicts.iter().any(|(_, v)| *v == Verdict::Answer));
-        // The two items' leads read as their text: one kept as a range
-        // (that is the point), one as a copy; the other runs keep none.
+        assert_eq!(after, [Verdict::Placeholder(2)]);
+        // The three questions' leads read as their text: one kept as a
+        // range (that is the point), one as a copy. The nested item (an
+        // answer's, in the same FAQ) is no lead, and keeps no text.
         let leads: Vec<(usize, String)> = s
             .outline
             .runs
@@ -1096,10 +1176,15 @@ mod tests {
             .filter(|r| r.lead)
             .map(|r| (r.start(), s.outline.run_text(r, text).into_owned()))
             .collect();
-        // The nested item (an answer's, in the same FAQ) keeps no text.
-        assert_eq!(leads[..2], want[..2]);
-        assert_eq!(leads[2], (want[2].0, String::new()));
-        assert_eq!(want[2].1, "A nested answer item.");
+        let nested = text.find("A nested").unwrap();
+        let details = text.find("<details>").unwrap();
+        let want_leads: Vec<(usize, String)> = want
+            .iter()
+            // The items' questions (the headings' are no leads).
+            .filter(|(start, t)| *start != nested && t.contains('?') && *start < details)
+            .cloned()
+            .collect();
+        assert_eq!(leads, want_leads);
         assert_eq!(leads.len(), 3);
         let joined =
             "What are the morals of the story? Plain answer that goes on over lines and more.";
@@ -1136,7 +1221,7 @@ mod tests {
             [
                 // Before the question heading it is not yet known: kept.
                 "Early item? kept",
-                "",
+                // "An answer item." is no lead: under a question heading.
                 // Past the section (a heading of the FAQ's level): kept.
                 "A prose item.",
                 "Asked by item? answer",
