@@ -167,6 +167,8 @@ impl Plan {
 /// chapters taken out), the chapters and the plan for them.
 pub struct Preprocessed<'i> {
     pub request: wire::Request,
+    /// The chapters' texts (their names and paths are left empty: the
+    /// request has them).
     pub chapters: Vec<ChapterText<'i>>,
     pub plan: Plan,
 }
@@ -223,7 +225,7 @@ pub fn preprocess<'i>(
     let cost = |n: usize, bytes: usize| if ahead(n) { bytes / 16 } else { bytes };
     let scan_rest =
         |n: usize, text: &str| (!ahead(n)).then(|| scan::scan(text, settings, placeholders));
-    let (chapters, rest) = wire::take_chapters_in_place(&mut request, input, cost, scan_rest)
+    let (mut chapters, rest) = wire::take_chapters_in_place(&mut request, input, cost, scan_rest)
         .context("could not read the book from mdBook")?;
     // One scan a chapter (`rest` has one place a chapter), whichever made it.
     let all_scans = rest
@@ -233,7 +235,15 @@ pub fn preprocess<'i>(
         .collect();
     drop(scans); // emptied, and a book's worth of slots: not held through the analysis
     let src_dir = request.src_dir();
-    let plan = plan_scanned(&chapters, all_scans, &config, settings, &src_dir);
+    let infos = chapter_infos(&chapters, all_scans, &config, settings, &src_dir);
+    // The records hold what is read of the chapters' names and paths, and the
+    // book is written from the request's own: a book's worth of copies goes.
+    for c in &mut chapters {
+        c.name = String::new();
+        c.source_path = None;
+        c.path = None;
+    }
+    let plan = plan_infos(&chapters, infos, &config, settings);
     Ok(Preprocessed {
         request,
         chapters,
@@ -276,13 +286,25 @@ pub fn plan_chapters(
 /// end of `scans`) are scanned here.
 pub fn plan_scanned(
     chapters: &[ChapterText],
-    mut scans: Vec<Option<Box<scan::Scan>>>,
+    scans: Vec<Option<Box<scan::Scan>>>,
     config: &Config,
     settings: ParseSettings,
     src_dir: &str,
 ) -> Plan {
-    let texts: Vec<&str> = chapters.iter().map(|c| &*c.content).collect();
-    let total_bytes: usize = texts.iter().map(|t| t.len()).sum();
+    let infos = chapter_infos(chapters, scans, config, settings, src_dir);
+    plan_infos(chapters, infos, config, settings)
+}
+
+/// Each chapter's record for the analysis, with its scan: the first copy of
+/// each path is scanned (here, if `scans` has no scan for it), the others
+/// are not.
+fn chapter_infos(
+    chapters: &[ChapterText],
+    mut scans: Vec<Option<Box<scan::Scan>>>,
+    config: &Config,
+    settings: ParseSettings,
+    src_dir: &str,
+) -> Vec<ChapterInfo> {
     let first = first_copies(chapters);
     scans.resize_with(chapters.len(), || None);
     for (scan, &first) in scans.iter_mut().zip(&first) {
@@ -308,7 +330,19 @@ pub fn plan_scanned(
         .zip(scans.iter_mut())
         .map(|(c, scan)| chapter_info(c, scan.take(), src_dir))
         .collect();
-    drop(scans); // emptied: each scan moved into its chapter's info
+    infos
+}
+
+/// Checks the chapters, with their records made by [`chapter_infos`], and
+/// plans their edits.
+fn plan_infos(
+    chapters: &[ChapterText],
+    infos: Vec<ChapterInfo>,
+    config: &Config,
+    settings: ParseSettings,
+) -> Plan {
+    let texts: Vec<&str> = chapters.iter().map(|c| &*c.content).collect();
+    let total_bytes: usize = texts.iter().map(|t| t.len()).sum();
     let index = Index::build(&infos, config);
     let relations = relations::Relations::build(&index, &infos);
     let analysis = Analysis {
