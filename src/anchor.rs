@@ -545,6 +545,49 @@ impl AnchorMaker {
     }
 }
 
+/// The id mdBook makes on `line` for a heading whose content is the plain
+/// `text` alone (no id of its own, no markup, no earlier heading with that
+/// id). Most headings' ids are this, so the scan keeps an id only where it
+/// is not (having compared the two with [`plain_id_is`]).
+pub fn plain_id(line: MdbookLine, text: &str) -> String {
+    if text.is_ascii() {
+        // Byte by byte: every link to an entry writes its id.
+        return plain_ascii_id(line, text).map(char::from).collect();
+    }
+    match line {
+        MdbookLine::V05 => id_from_text_v05(text),
+        MdbookLine::V04 => {
+            keep_id_chars(text.trim().trim_start_matches('#').trim()).to_ascii_lowercase()
+        }
+    }
+}
+
+/// Whether [`plain_id`] of `text` is `id`, without making it when the text is
+/// ASCII (links to headings compare ids a great many times).
+pub fn plain_id_is(line: MdbookLine, text: &str, id: &str) -> bool {
+    if !text.is_ascii() {
+        return plain_id(line, text) == id;
+    }
+    plain_ascii_id(line, text).eq(id.bytes())
+}
+
+/// [`plain_id`] of an ASCII `text`, byte by byte.
+fn plain_ascii_id(line: MdbookLine, text: &str) -> impl Iterator<Item = u8> + '_ {
+    let text = match line {
+        MdbookLine::V05 => text.trim(),
+        MdbookLine::V04 => text.trim().trim_start_matches('#').trim(),
+    };
+    // ASCII lowercases the same before the filter as after it.
+    text.bytes().filter_map(|b| match b {
+        b'_' | b'-' => Some(b),
+        _ if b.is_ascii_alphanumeric() => Some(b.to_ascii_lowercase()),
+        // `char::is_whitespace`, which (unlike `u8::is_ascii_whitespace`)
+        // takes in the vertical tab.
+        _ if (b as char).is_whitespace() => Some(b'-'),
+        _ => None,
+    })
+}
+
 /// 0.5's `id_from_content`.
 fn id_from_text_v05(text: &str) -> String {
     let text = text.trim();
@@ -751,6 +794,46 @@ fn escape(out: &mut String, s: &str, quotes: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_ids_compare_as_made() {
+        for line in [MdbookLine::V04, MdbookLine::V05] {
+            for text in [
+                "Alan tries to write a stream (story 7545)",
+                "  What's `new`? A_b-c\u{b}d\te ",
+                "# Not # a heading",
+                "Ünïcödé Straße ΣΑΣ",
+                "",
+            ] {
+                // What the scan relies on: the comparison says what making
+                // the id and comparing it would, for the real id and others.
+                let real = AnchorMaker::new(line).heading(&[Event::Text(text.into())], None);
+                let plain = plain_id(line, text);
+                for id in [
+                    real.clone(),
+                    plain.clone(),
+                    format!("{plain}x"),
+                    String::new(),
+                ] {
+                    assert_eq!(
+                        plain_id_is(line, text, &id),
+                        plain == id,
+                        "{line:?} {text:?} {id:?}"
+                    );
+                }
+            }
+            assert_eq!(
+                plain_id(line, " Alan tries: to (7545)"),
+                "alan-tries-to-7545"
+            );
+            assert_eq!(plain_id(line, "A\u{b}B"), "a-b");
+        }
+        // The lines differ on a leading `#` and on lowercasing beyond ASCII.
+        assert_eq!(plain_id(MdbookLine::V05, "# Hash"), "-hash");
+        assert_eq!(plain_id(MdbookLine::V04, "# Hash"), "hash");
+        assert_eq!(plain_id(MdbookLine::V05, "ÜBER"), "über");
+        assert_eq!(plain_id(MdbookLine::V04, "ÜBER"), "Über");
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]

@@ -1,6 +1,7 @@
 //! The whole book's entries: where they are, what kind they are, their
 //! metadata as written, and lookups by title, path and anchor.
 
+use crate::anchor::{plain_id, plain_id_is, MdbookLine};
 use crate::config::Config;
 use crate::directive::{Directive, DirectiveName};
 use crate::model::Kind;
@@ -84,7 +85,9 @@ pub struct Entry {
     pub kind: Option<Kind>,
     /// The heading's text and id, shared with the scan.
     pub title: SharedStr,
-    pub anchor: SharedStr,
+    /// How the anchor (its heading's id) is kept: see [`Heading::kept_id`].
+    plain_anchor: Option<MdbookLine>,
+    kept_anchor: SharedStr,
     /// From the heading to the next heading of the same or a higher level.
     pub extent: Range<usize>,
     pub sources: Vec<MetaSource>,
@@ -94,6 +97,22 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Its heading's id.
+    pub fn anchor(&self) -> Cow<'_, str> {
+        match self.plain_anchor {
+            Some(line) => plain_id(line, &self.title).into(),
+            None => self.kept_anchor.as_str().into(),
+        }
+    }
+
+    /// Whether its heading's id is `id`.
+    pub fn anchor_is(&self, id: &str) -> bool {
+        match self.plain_anchor {
+            Some(line) => plain_id_is(line, &self.title, id),
+            None => self.kept_anchor == id,
+        }
+    }
+
     /// The title as links show it: without a "Status quo stories:"-style prefix.
     pub fn display_title(&self) -> &str {
         &self.title[self.display.clone()]
@@ -385,7 +404,7 @@ impl Index {
             let on_page = self.entries_in(&path);
             return match anchor {
                 Some(a) => {
-                    let candidates = on_page.filter(|&id| self.entries[id].anchor == a);
+                    let candidates = on_page.filter(|&id| self.entries[id].anchor_is(a));
                     self.pick(candidates, want, reference)
                 }
                 None => self.pick(on_page, want, reference),
@@ -743,13 +762,15 @@ impl ChapterPart {
             &heading.text[display.clone()],
             strip_section_prefix(&heading.text).unwrap_or(&heading.text)
         );
+        let (plain_anchor, kept_anchor) = heading.kept_id();
         self.entries.push(Entry {
             chapter: ci,
             heading: hi,
             kind,
             display,
             title: heading.text.clone(),
-            anchor: heading.id.clone(),
+            plain_anchor,
+            kept_anchor,
             extent: heading.span.start..end,
             sources,
         });
@@ -923,19 +944,19 @@ impl Index {
         let path = chapters[ci].source_path().unwrap_or("");
         if let Some(id) = self
             .entries_in(path)
-            .find(|&id| *self.entries[id].anchor == *anchor)
+            .find(|&id| self.entries[id].anchor_is(&anchor))
         {
             return LinkTarget::Entry(id);
         }
-        if scan.headings.iter().any(|h| *h.id == *anchor)
+        if scan.headings.iter().any(|h| h.id_is(&anchor))
             || scan.term_ids.iter().any(|t| *t == anchor)
         {
             return LinkTarget::Chapter(ci);
         }
-        let ids: Vec<&str> = scan.headings.iter().map(|h| h.id.as_str()).collect();
+        let ids: Vec<Cow<str>> = scan.headings.iter().map(|h| h.id()).collect();
         LinkTarget::MissingAnchor {
             chapter: ci,
-            closest: crate::text::closest(&anchor, ids, 1)
+            closest: crate::text::closest(&anchor, ids.iter().map(|id| &**id), 1)
                 .first()
                 .map(|s| s.to_string()),
             anchor: anchor.into_owned(),

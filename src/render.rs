@@ -263,7 +263,7 @@ fn write_link_to(a: &Analysis, from: usize, id: EntryId, mut write: impl FnMut(&
         }
     }
     write("#");
-    write(&entry.anchor);
+    write(&entry.anchor());
 }
 
 /// Where mdBook serves a chapter from, as an `.md` path: README.md becomes index.md.

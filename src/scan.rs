@@ -3,7 +3,9 @@
 //! directives must not be expanded. Everything carries byte spans into the
 //! original text so later stages can splice instead of re-serialising.
 
-use crate::anchor::{book_parser_options, parser_options, AnchorMaker, MdbookLine};
+use crate::anchor::{
+    book_parser_options, parser_options, plain_id, plain_id_is, AnchorMaker, MdbookLine,
+};
 use crate::answer::{Placeholders, Verdict};
 use crate::directive::{self, Found};
 use crate::shared_str::{SharedStr, Strings};
@@ -38,12 +40,39 @@ impl ParseSettings {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
+    /// `Some(line)` when the id is [`plain_id`] of `text` on that line (most
+    /// are), which is then not kept: a book's headings are all held.
+    plain_id: Option<MdbookLine>,
     /// The whole heading, from its first `#` to its end.
     pub span: Range<usize>,
     /// The heading's text as a reader sees it (markup removed).
     pub text: SharedStr,
+    /// The id, when it is not the plain one (empty then).
+    kept_id: SharedStr,
+}
+
+impl Heading {
     /// The `id` mdBook gives it.
-    pub id: SharedStr,
+    pub fn id(&self) -> std::borrow::Cow<'_, str> {
+        match self.plain_id {
+            Some(line) => plain_id(line, &self.text).into(),
+            None => self.kept_id.as_str().into(),
+        }
+    }
+
+    /// Whether its id is `id`.
+    pub fn id_is(&self, id: &str) -> bool {
+        match self.plain_id {
+            Some(line) => plain_id_is(line, &self.text, id),
+            None => self.kept_id == id,
+        }
+    }
+
+    /// How its id is kept, for an entry made of it: the line when it is the
+    /// plain one, else the id.
+    pub fn kept_id(&self) -> (Option<MdbookLine>, SharedStr) {
+        (self.plain_id, self.kept_id.clone())
+    }
 }
 
 /// A block at the top level of the chapter, in document order.
@@ -170,7 +199,7 @@ impl Scan {
         directive::seal(&mut self.directives, buffer);
         for h in &mut self.headings {
             Strings::seal(&mut h.text, buffer);
-            Strings::seal(&mut h.id, buffer);
+            Strings::seal(&mut h.kept_id, buffer);
         }
         for table in &mut self.tables {
             for row in std::iter::once(&mut table.header).chain(&mut table.rows) {
@@ -368,11 +397,17 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                             if crate::text::is_faq_title(strings.since(text)) {
                                 outline.faq_starts(span.start, level);
                             }
+                            let plain = plain_id_is(settings.line, strings.since(text), &id);
                             out.headings.push(Heading {
                                 level,
+                                plain_id: plain.then_some(settings.line),
                                 span,
                                 text: strings.keep_from(text),
-                                id: strings.keep(&id),
+                                kept_id: if plain {
+                                    strings.empty()
+                                } else {
+                                    strings.keep(&id)
+                                },
                             });
                         }
                     }
@@ -983,7 +1018,7 @@ mod tests {
         let s = scan05(text);
         let spans: Vec<&str> = s.headings.iter().map(|h| &text[h.span.clone()]).collect();
         assert_eq!(spans, ["# Title\n", "## Alan\n"]);
-        assert_eq!(s.headings[1].id, "alan");
+        assert_eq!(s.headings[1].id(), "alan");
         let kinds: Vec<BlockKind> = s.blocks.iter().map(|b| b.kind).collect();
         assert_eq!(
             kinds,

@@ -359,7 +359,11 @@ fn check_real_build(line: MdbookLine, html_table: &str, smart: bool) {
             ParseSettings::for_book(line, &config),
             &mdbook_vision::answer::Placeholders::default(),
         );
-        let mut ours: Vec<String> = scanned.headings.iter().map(|h| h.id.to_string()).collect();
+        let mut ours: Vec<String> = scanned
+            .headings
+            .iter()
+            .map(|h| h.id().to_string())
+            .collect();
         ours.extend(scanned.term_ids.iter().cloned());
         let mut theirs: Vec<String> = built.into_iter().map(|(_, id)| id).collect();
         ours.sort();

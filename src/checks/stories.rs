@@ -83,7 +83,9 @@ pub fn report_reference(
                 let e = &a.index.entries[c];
                 d = d.help(format!(
                     "could be \"{}\" in {}#{}",
-                    e.title, a.chapters[e.chapter].display_path, e.anchor
+                    e.title,
+                    a.chapters[e.chapter].display_path,
+                    e.anchor()
                 ));
             }
             d.help("name it by `path.md#anchor` to pick one")
@@ -100,7 +102,8 @@ pub fn report_reference(
             )
             .help(format!(
                 "it is in {}#{}",
-                a.chapters[e.chapter].display_path, e.anchor
+                a.chapters[e.chapter].display_path,
+                e.anchor()
             ))
         }
     };
