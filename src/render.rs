@@ -50,6 +50,8 @@ pub fn render(a: &Analysis) -> Vec<Vec<Edit>> {
                     edit.text.shrink_to_fit();
                 }
             }
+            // So does the list (a chapter has a few edits; a list starts with room for four).
+            edits.shrink_to_fit();
             edits
         },
     )
