@@ -90,7 +90,8 @@ pub struct Entry {
     kept_anchor: SharedStr,
     /// From the heading to the next heading of the same or a higher level.
     pub extent: Range<usize>,
-    pub sources: Vec<MetaSource>,
+    /// Boxed to its length: a book's entries are all held, most with one source.
+    pub sources: Box<[MetaSource]>,
     /// Where in `title` the [`Entry::display_title`] is: found once, as
     /// every link to the entry shows it.
     display: Range<usize>,
@@ -772,7 +773,7 @@ impl ChapterPart {
             plain_anchor,
             kept_anchor,
             extent: heading.span.start..end,
-            sources,
+            sources: sources.into_boxed_slice(),
         });
         self.entries.len() - 1
     }
