@@ -159,41 +159,37 @@ impl Table {
     }
 }
 
-/// Everything one chapter holds that the later stages need.
+/// Everything one chapter holds that the later stages need. Its lists are
+/// boxed to their length: a book's scans are all held at once.
 #[derive(Clone, Debug, Default)]
 pub struct Scan {
-    pub headings: Vec<Heading>,
+    pub headings: Box<[Heading]>,
     /// The top-level blocks the later stages look at, in document order:
     /// headings, tables, blocks holding a directive, and the block right
     /// after each of those. Most of a page is prose no stage reads, and a
     /// book's scans are all held at once. [`Scan::block_after`] tells
     /// whether two kept blocks are neighbours.
-    pub blocks: Vec<Block>,
+    pub blocks: Box<[Block]>,
     /// The length of the chapter's text.
     pub text_len: usize,
-    pub tables: Vec<Table>,
-    pub directives: Vec<Found>,
+    pub tables: Box<[Table]>,
+    pub directives: Box<[Found]>,
     /// Ids of definition-list terms (0.5 gives `<dt>`s ids; links may target them).
-    pub term_ids: Vec<String>,
+    pub term_ids: Box<[String]>,
     /// List items, text runs and `<details>` tags, for finding FAQ questions and answers.
     pub outline: Outline,
 }
 
-impl Scan {
-    /// Gives back what the lists grew by and did not use: a book's scans
-    /// are all held at once.
-    fn shrink_to_fit(&mut self) {
-        self.headings.shrink_to_fit();
-        self.blocks.shrink_to_fit();
-        self.tables.shrink_to_fit();
-        self.directives.shrink_to_fit();
-        self.term_ids.shrink_to_fit();
-        self.outline.items.shrink_to_fit();
-        self.outline.runs.shrink_to_fit();
-        self.outline.details.shrink_to_fit();
-        self.outline.owned.shrink_to_fit();
-    }
+/// A scan's lists while the chapter is read.
+#[derive(Default)]
+struct Lists {
+    headings: Vec<Heading>,
+    blocks: Vec<Block>,
+    tables: Vec<Table>,
+    term_ids: Vec<String>,
+}
 
+impl Scan {
     /// Points every string the scan kept at the chapter's finished buffer.
     fn seal(&mut self, buffer: &crate::shared_str::Buffer) {
         directive::seal(&mut self.directives, buffer);
@@ -222,12 +218,11 @@ impl Scan {
 
     /// Keeps only the blocks [`Scan::blocks`] promises, once the
     /// directives are known.
-    fn drop_unread_blocks(&mut self) {
-        let directives = &self.directives;
+    fn drop_unread_blocks(blocks: &mut Vec<Block>, directives: &[Found]) {
         let mut next_directive = 0;
         let mut previous_read = false;
         let mut previous_kept = false;
-        self.blocks.retain_mut(|b| {
+        blocks.retain_mut(|b| {
             while directives
                 .get(next_directive)
                 .is_some_and(|d| d.span.start < b.start as usize)
@@ -268,7 +263,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
     }
     let parser = Parser::new_ext(text, settings.options);
     let mut events = parser.into_offset_iter();
-    let mut out = Scan::default();
+    let mut out = Lists::default();
     let mut anchors = AnchorMaker::new(settings.line);
     let mut protected: Vec<Range<usize>> = Vec::new();
 
@@ -473,14 +468,20 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
             _ => {}
         }
     }
-    out.outline = outline.finish(text);
     protected.sort_by_key(|r| r.start);
-    out.directives = directive::find_all_keeping(text, &protected, &mut strings);
-    out.drop_unread_blocks();
-    out.text_len = text.len();
-    out.shrink_to_fit();
-    out.seal(&strings.finish());
-    Box::new(out)
+    let directives = directive::find_all_keeping(text, &protected, &mut strings);
+    Scan::drop_unread_blocks(&mut out.blocks, &directives);
+    let mut scan = Scan {
+        headings: out.headings.into_boxed_slice(),
+        blocks: out.blocks.into_boxed_slice(),
+        text_len: text.len(),
+        tables: out.tables.into_boxed_slice(),
+        directives: directives.into_boxed_slice(),
+        term_ids: out.term_ids.into_boxed_slice(),
+        outline: outline.finish(text),
+    };
+    scan.seal(&strings.finish());
+    Box::new(scan)
 }
 
 /// Adds inline text to the cell and the link being read, if any
@@ -548,11 +549,20 @@ fn push_comments(text: &str, block: Range<usize>, protected: &mut Vec<Range<usiz
 /// `</details>` tag.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outline {
-    pub items: Vec<ListItem>,
-    pub runs: Vec<Run>,
-    pub details: Vec<DetailsTag>,
+    pub items: Box<[ListItem]>,
+    pub runs: Box<[Run]>,
+    pub details: Box<[DetailsTag]>,
     /// The texts of the lead runs that keep their own, end to end: one
     /// allocation a chapter rather than one a run.
+    owned: Box<str>,
+}
+
+/// An [`Outline`] being recorded.
+#[derive(Default)]
+struct OutlineLists {
+    items: Vec<ListItem>,
+    runs: Vec<Run>,
+    details: Vec<DetailsTag>,
     owned: String,
 }
 
@@ -666,7 +676,7 @@ pub struct DetailsTag {
 
 struct OutlineRecorder<'p> {
     placeholders: &'p Placeholders,
-    out: Outline,
+    out: OutlineLists,
     list_depth: u16,
     /// The open list items: the index of each in `out.items` (if kept) and
     /// where it starts.
@@ -702,7 +712,7 @@ impl<'p> OutlineRecorder<'p> {
     fn new(placeholders: &'p Placeholders) -> OutlineRecorder<'p> {
         OutlineRecorder {
             placeholders,
-            out: Outline::default(),
+            out: OutlineLists::default(),
             list_depth: 0,
             open_items: Vec::new(),
             faq_seen: false,
@@ -980,7 +990,13 @@ impl<'p> OutlineRecorder<'p> {
 
     fn finish(mut self, source: &str) -> Outline {
         self.flush(source);
-        self.out
+        let out = self.out;
+        Outline {
+            items: out.items.into_boxed_slice(),
+            runs: out.runs.into_boxed_slice(),
+            details: out.details.into_boxed_slice(),
+            owned: out.owned.into_boxed_str(),
+        }
     }
 }
 
@@ -1232,7 +1248,7 @@ mod tests {
             .iter()
             .filter(|r| !r.lead)
             .all(|r| s.outline.run_text(r, text).is_empty()));
-        assert_eq!(s.outline.owned, leads[1].1);
+        assert_eq!(&*s.outline.owned, leads[1].1);
     }
 
     #[test]
@@ -1263,7 +1279,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            s.outline.owned,
+            &*s.outline.owned,
             "Early item? keptA prose item.Asked by item? answer"
         );
         // Nor is the answer's item itself kept: only the items that may ask.
