@@ -438,17 +438,17 @@ pub fn find_section(
         .entries
         .get(id + 1)
         .filter(|e| e.chapter == entry.chapter && e.heading > entry.heading)
-        .map(|e| scan.headings[e.heading].span.start)
+        .map(|e| scan.headings[e.heading].span().start)
         .unwrap_or(usize::MAX);
     let end = entry.extent.end.min(text.len()).min(next_entry);
-    let region = own.span.end..end;
+    let region = own.span().end..end;
 
     let heading = scan
         .headings
         .iter()
         .enumerate()
         .skip(entry.heading + 1)
-        .take_while(|(_, h)| h.span.start < region.end)
+        .take_while(|(_, h)| h.span().start < region.end)
         .find(|(_, h)| is_faq_title(&h.text))
         .or_else(|| {
             // `## Story` followed by `## 🤔 Frequently Asked Questions`.
@@ -456,9 +456,9 @@ pub fn find_section(
                 .iter()
                 .enumerate()
                 .skip(entry.heading + 1)
-                .find(|(_, h)| h.span.start >= region.end)
+                .find(|(_, h)| h.span().start >= region.end)
                 .filter(|(_, h)| {
-                    h.span.start == end
+                    h.span().start == end
                         && end < next_entry
                         && h.level == own.level
                         && is_faq_title(&h.text)
@@ -472,17 +472,17 @@ pub fn find_section(
         .find(|(_, d)| d.faq && region.contains(&d.at));
 
     let (at, body, base) = match (heading, details) {
-        (Some((hi, h)), d) if d.is_none_or(|(_, d)| h.span.start < d.at) => {
+        (Some((hi, h)), d) if d.is_none_or(|(_, d)| h.span().start < d.at) => {
             let stop = scan.headings[hi + 1..]
                 .iter()
                 .find(|n| n.level <= h.level)
-                .map_or(text.len(), |n| n.span.start);
-            let stop = if h.span.start < end {
+                .map_or(text.len(), |n| n.span().start);
+            let stop = if h.span().start < end {
                 stop.min(end)
             } else {
                 stop
             };
-            (h.span.start, h.span.end..stop, h.level)
+            (h.span().start, h.span().end..stop, h.level)
         }
         (_, Some((di, d))) => {
             let mut depth = 0usize;
@@ -530,7 +530,7 @@ fn questions(
     let heads: Vec<&crate::scan::Heading> = scan
         .headings
         .iter()
-        .filter(|h| inside(h.span.start) && h.level > base)
+        .filter(|h| inside(h.span().start) && h.level > base)
         .collect();
     if let Some(level) = heads.iter().map(|h| h.level).min() {
         let qs: Vec<&&crate::scan::Heading> = heads.iter().filter(|h| h.level == level).collect();
@@ -538,11 +538,11 @@ fn questions(
             .iter()
             .enumerate()
             .map(|(i, h)| {
-                let to = qs.get(i + 1).map_or(body.end, |n| n.span.start);
+                let to = qs.get(i + 1).map_or(body.end, |n| n.span().start);
                 Question {
                     text: h.text.to_string(),
-                    at: h.span.start,
-                    answer: answer(h.span.end, to),
+                    at: h.span().start,
+                    answer: answer(h.span().end, to),
                 }
             })
             .collect();

@@ -598,7 +598,7 @@ impl ChapterPart {
             let heading = scan
                 .headings
                 .iter()
-                .rposition(|h| h.span.start < found.span.start);
+                .rposition(|h| h.span().start < found.span.start);
             let Some(hi) = heading else {
                 self.misplaced.push(Misplaced::new(
                     ci,
@@ -718,7 +718,7 @@ impl ChapterPart {
         let end = scan.headings[hi + 1..]
             .iter()
             .find(|h| h.level <= heading.level)
-            .map_or(usize::MAX, |h| h.span.start);
+            .map_or(usize::MAX, |h| h.span().start);
         let mut kind = path_kind;
         for s in &sources {
             match s {
@@ -772,7 +772,7 @@ impl ChapterPart {
             title: heading.text.clone(),
             plain_anchor,
             kept_anchor,
-            extent: heading.span.start..end,
+            extent: heading.span().start..end,
             sources: sources.into_boxed_slice(),
         });
         self.entries.len() - 1

@@ -120,7 +120,7 @@ fn assigned_cell(a: &Analysis, ci: usize, id: EntryId, s: &Story) -> String {
                             .iter()
                             .all(|l| !l.by_reference && crate::index::is_external(&l.dest)) =>
                 {
-                    a.texts[chapter][cell.span.clone()].to_string()
+                    a.texts[chapter][cell.span()].to_string()
                 }
                 Some(cell) => escape_cell(&cell.text),
                 None => String::new(),

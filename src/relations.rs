@@ -291,7 +291,7 @@ fn cell_refs(
             target: plain(&text).map_err(Box::new),
             written: Written {
                 text,
-                span: cell.span.clone(),
+                span: cell.span(),
                 link: None,
             },
         }];
@@ -309,7 +309,7 @@ fn cell_refs(
             Reference {
                 written: Written {
                     text: link.text.clone(),
-                    span: link.span.clone(),
+                    span: link.span(),
                     link: Some(link.dest.clone()),
                 },
                 target: target.map_err(Box::new),

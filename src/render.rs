@@ -116,8 +116,8 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> V
                 for row in &table.rows {
                     if let Some(cell) = row.cells.get(col) {
                         let links: Vec<Range<usize>> =
-                            cell.links.iter().map(|l| l.span.clone()).collect();
-                        edits.extend(owner_links(a.config, text, cell.span.clone(), &links));
+                            cell.links.iter().map(|l| l.span()).collect();
+                        edits.extend(owner_links(a.config, text, cell.span(), &links));
                     }
                 }
             }
@@ -358,21 +358,21 @@ fn story_table_edits(
         if !missing.is_empty() {
             if present.is_empty() && is_placeholder_partner(&cell.text) {
                 edits.push(Edit {
-                    span: cell.span.clone(),
+                    span: cell.span(),
                     text: partners_cell(a, ci, missing.iter().copied()),
                 });
             } else {
                 let added = partners_cell(a, ci, missing.iter().copied());
                 edits.push(Edit {
-                    span: cell.span.end..cell.span.end,
+                    span: cell.span().end..cell.span().end,
                     text: format!(", {added}"),
                 });
             }
         }
     }
     if let Some(cell) = row.cells.get(2) {
-        let links: Vec<Range<usize>> = cell.links.iter().map(|l| l.span.clone()).collect();
-        edits.extend(owner_links(a.config, text, cell.span.clone(), &links));
+        let links: Vec<Range<usize>> = cell.links.iter().map(|l| l.span()).collect();
+        edits.extend(owner_links(a.config, text, cell.span(), &links));
     }
     edits
 }
@@ -492,15 +492,15 @@ pub(crate) fn owner_links(
 /// ones that are nowhere in the source): only such a cell can be edited.
 fn is_written_cell(text: &str, row: &crate::scan::Row, cell: &crate::scan::Cell) -> bool {
     let line_end = row.span.start + text[row.span.clone()].trim_end().len();
-    if cell.span.end > line_end || cell.span.start < row.span.start {
+    if cell.span().end > line_end || cell.span().start < row.span.start {
         return false;
     }
-    if !cell.span.is_empty() {
+    if !cell.span().is_empty() {
         return true;
     }
     // An empty cell is written as `|  |`: pipes on both sides.
-    let before = text[row.span.start..cell.span.start].trim_end();
-    let after = text[cell.span.end..line_end].trim_start();
+    let before = text[row.span.start..cell.span().start].trim_end();
+    let after = text[cell.span().end..line_end].trim_start();
     before.ends_with('|') && after.starts_with('|')
 }
 

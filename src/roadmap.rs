@@ -171,7 +171,7 @@ pub fn key_from_table(text: &str, t: &Table, ti: usize, config_key: &[KeyEntry])
         rows.push(KeyRow {
             emoji: emoji.to_string(),
             names,
-            meaning: text[m.span.clone()].to_string(),
+            meaning: text[m.span()].to_string(),
         });
     }
     (!rows.is_empty()).then_some(Key {
@@ -408,17 +408,17 @@ pub fn table_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
             if let Some(cell) = row.cells.get(cols.status) {
                 if let Some(StatusMatch::Name(i)) = key.lookup(&cell.text) {
                     edits.push(Edit {
-                        span: cell.span.clone(),
+                        span: cell.span(),
                         text: key.rows[i].emoji.clone(),
                     });
                 }
             }
             if let Some(cell) = cols.owner.and_then(|c| row.cells.get(c)) {
-                let links: Vec<Range<usize>> = cell.links.iter().map(|l| l.span.clone()).collect();
+                let links: Vec<Range<usize>> = cell.links.iter().map(|l| l.span()).collect();
                 edits.extend(crate::render::owner_links(
                     a.config,
                     a.texts[ci],
-                    cell.span.clone(),
+                    cell.span(),
                     &links,
                 ));
             }

@@ -43,8 +43,10 @@ pub struct Heading {
     /// `Some(line)` when the id is [`plain_id`] of `text` on that line (most
     /// are), which is then not kept: a book's headings are all held.
     plain_id: Option<MdbookLine>,
-    /// The whole heading, from its first `#` to its end.
-    pub span: Range<usize>,
+    /// The whole heading, from its first `#` to its end ([`Heading::span`];
+    /// `u32`: a chapter scans only below 4 GiB, and headings are many).
+    start: u32,
+    end: u32,
     /// The heading's text as a reader sees it (markup removed).
     pub text: SharedStr,
     /// The id, when it is not the plain one (empty then).
@@ -52,6 +54,11 @@ pub struct Heading {
 }
 
 impl Heading {
+    /// The whole heading, from its first `#` to its end.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
     /// The `id` mdBook gives it.
     pub fn id(&self) -> std::borrow::Cow<'_, str> {
         match self.plain_id {
@@ -106,7 +113,9 @@ pub enum BlockKind {
 /// A link as written: `[text](dest)`, `[text][label]`, `[label]` or `<dest>`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
-    pub span: Range<usize>,
+    /// Where it is written ([`Link::span`]; `u32` as in [`Heading`]).
+    start: u32,
+    end: u32,
     /// The resolved destination (reference links are resolved through the page's definitions).
     pub dest: SharedStr,
     pub text: SharedStr,
@@ -116,10 +125,26 @@ pub struct Link {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cell {
-    /// The cell's content, without the surrounding pipes and spaces.
-    pub span: Range<usize>,
+    /// The cell's content, without the surrounding pipes and spaces
+    /// ([`Cell::span`]; `u32` as in [`Heading`]).
+    start: u32,
+    end: u32,
     pub text: SharedStr,
     pub links: Vec<Link>,
+}
+
+impl Link {
+    /// Where it is written.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl Cell {
+    /// The cell's content, without the surrounding pipes and spaces.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -348,8 +373,10 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                     }
                     Tag::TableCell => {
                         cell_text.clear();
+                        let span = trim_cell(text, range.clone());
                         cell = Some(Cell {
-                            span: trim_cell(text, range.clone()),
+                            start: span.start as u32,
+                            end: span.end as u32,
                             text: strings.empty(),
                             links: Vec::new(),
                         })
@@ -361,7 +388,8 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                     } if cell.is_some() => {
                         link_text.clear();
                         link = Some(Link {
-                            span: range.clone(),
+                            start: range.start as u32,
+                            end: range.end as u32,
                             dest: strings.keep(dest_url),
                             text: strings.empty(),
                             by_reference: matches!(
@@ -396,7 +424,8 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                             out.headings.push(Heading {
                                 level,
                                 plain_id: plain.then_some(settings.line),
-                                span,
+                                start: span.start as u32,
+                                end: span.end as u32,
                                 text: strings.keep_from(text),
                                 kept_id: if plain {
                                     strings.empty()
@@ -1032,7 +1061,7 @@ mod tests {
     fn headings_blocks_and_directives_carry_exact_spans() {
         let text = "# Title\n\n## Alan\n{{#vision character status=draft}}\n\ntext\n";
         let s = scan05(text);
-        let spans: Vec<&str> = s.headings.iter().map(|h| &text[h.span.clone()]).collect();
+        let spans: Vec<&str> = s.headings.iter().map(|h| &text[h.span()]).collect();
         assert_eq!(spans, ["# Title\n", "## Alan\n"]);
         assert_eq!(s.headings[1].id(), "alan");
         let kinds: Vec<BlockKind> = s.blocks.iter().map(|b| b.kind).collect();
@@ -1086,10 +1115,10 @@ mod tests {
         let t = &s.tables[0];
         assert_eq!(t.header_keys(), ["character", "shiny future"]);
         let row = &t.rows[0];
-        assert_eq!(&text[row.cells[0].span.clone()], "[Alan]");
+        assert_eq!(&text[row.cells[0].span()], "[Alan]");
         assert_eq!(row.cells[0].links[0].dest, "./c.md#alan");
         assert!(row.cells[0].links[0].by_reference);
-        assert_eq!(&text[row.cells[1].span.clone()], "[A b](./x.md#a-b)");
+        assert_eq!(&text[row.cells[1].span()], "[A b](./x.md#a-b)");
         assert_eq!(row.cells[1].links[0].text, "A b");
     }
 
@@ -1167,7 +1196,11 @@ mod tests {
             verdicts.fold(Verdict::Blank, Verdict::then)
         };
         let mut bounds = vec![0, text.len()];
-        bounds.extend(s.headings.iter().flat_map(|h| [h.span.start, h.span.end]));
+        bounds.extend(
+            s.headings
+                .iter()
+                .flat_map(|h| [h.span().start, h.span().end]),
+        );
         bounds.extend(s.outline.items.iter().map(|i| i.span().start));
         bounds.extend(
             s.outline

@@ -18,7 +18,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
         let Some(scan) = &a.chapters[entry.chapter].scan else {
             continue;
         };
-        let heading = scan.headings[entry.heading].span.clone();
+        let heading = scan.headings[entry.heading].span();
         let heading =
             heading.start..heading.start + a.texts[entry.chapter][heading].trim_end().len();
         let what = format!("{} \"{}\"", f.kind.describe(), entry.title);

@@ -25,13 +25,13 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                 if let Some(cell) = row.cells.get(cols.status) {
                     let written = cell.text.trim();
                     if !written.is_empty() && key.lookup(written).is_none() {
-                        report_status(reporter, &file, cell.span.clone(), written, &key);
+                        report_status(reporter, &file, cell.span(), written, &key);
                     }
                 }
                 if let Some(cell) = cols.updated.and_then(|c| row.cells.get(c)) {
                     let written = cell.text.trim();
                     if !written.is_empty() {
-                        check_date(a, reporter, &file, cell.span.clone(), written, today);
+                        check_date(a, reporter, &file, cell.span(), written, today);
                     }
                 }
                 if let Some(cell) = cols.plan.and_then(|c| row.cells.get(c)) {
@@ -44,13 +44,13 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                             let r = Reference {
                                 written: Written {
                                     text: l.text.clone(),
-                                    span: l.span.clone(),
+                                    span: l.span(),
                                     link: Some(l.dest.clone()),
                                 },
                                 target: Err(Box::new(RefError::BrokenLink(target.clone()))),
                             };
                             let draft = super::stories::broken_link(a, &r, &target);
-                            reporter.report(&file, l.span.clone(), draft);
+                            reporter.report(&file, l.span(), draft);
                         }
                     }
                 }

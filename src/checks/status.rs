@@ -67,7 +67,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                     draft = draft.help(format!("did you mean `{s}`?"));
                 }
                 draft = draft.help(format!("valid statuses are {labels}"));
-                reporter.report(&file, cell.span.clone(), draft);
+                reporter.report(&file, cell.span(), draft);
             }
         }
     }
