@@ -15,9 +15,30 @@ use std::ops::Range;
 pub struct Written {
     /// Shared with the scan (a directive value, a cell's or a link's text).
     pub text: SharedStr,
-    pub span: Range<usize>,
+    /// Where it is written ([`Written::span`]; `u32`, as the scan keeps
+    /// offsets: a story can name dozens).
+    start: u32,
+    end: u32,
     /// The destination, when it was written as a link.
     pub link: Option<SharedStr>,
+}
+
+impl Written {
+    pub fn new(text: SharedStr, span: Range<usize>, link: Option<SharedStr>) -> Written {
+        // Spans come from a scan, which keeps only chapters below 4 GiB.
+        let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Written {
+            text,
+            start: offset(span.start),
+            end: offset(span.end),
+            link,
+        }
+    }
+
+    /// Where it is written.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// Why a reference does not land on an entry.
@@ -176,22 +197,14 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
     let partners = d
         .values(key)
         .map(|arg| Reference {
-            written: Written {
-                text: arg.value.clone(),
-                span: arg.span.clone(),
-                link: None,
-            },
+            written: Written::new(arg.value.clone(), arg.span.clone(), None),
             target: index
                 .resolve(&arg.value, &want)
                 .map_err(|e| Box::new(RefError::Unresolved(e))),
         })
         .collect();
     let character = d.value("character").map(|arg| Reference {
-        written: Written {
-            text: arg.value.clone(),
-            span: arg.span.clone(),
-            link: None,
-        },
+        written: Written::new(arg.value.clone(), arg.span.clone(), None),
         target: resolve_character(index, &arg.value).map_err(Box::new),
     });
     Story {
@@ -289,11 +302,7 @@ fn cell_refs(
         }
         return vec![Reference {
             target: plain(&text).map_err(Box::new),
-            written: Written {
-                text,
-                span: cell.span(),
-                link: None,
-            },
+            written: Written::new(text, cell.span(), None),
         }];
     }
     cell.links
@@ -307,11 +316,7 @@ fn cell_refs(
                 LinkTarget::External | LinkTarget::Chapter(_) => Err(RefError::NotAnEntry),
             };
             Reference {
-                written: Written {
-                    text: link.text.clone(),
-                    span: link.span(),
-                    link: Some(link.dest.clone()),
-                },
+                written: Written::new(link.text.clone(), link.span(), Some(link.dest.clone())),
                 target: target.map_err(Box::new),
             }
         })

@@ -332,7 +332,7 @@ fn story_table_edits(
     if let Some(r) = &story.character {
         if let (Ok(c), None) = (&r.target, &r.written.link) {
             edits.push(Edit {
-                span: r.written.span.clone(),
+                span: r.written.span(),
                 text: entry_link(&r.written.text, a, ci, *c),
             });
         }
@@ -344,7 +344,7 @@ fn story_table_edits(
                 present.push(p);
                 if r.written.link.is_none() {
                     edits.push(Edit {
-                        span: r.written.span.clone(),
+                        span: r.written.span(),
                         text: entry_link(a.index.entries[p].display_title(), a, ci, p),
                     });
                 }

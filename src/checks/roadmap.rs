@@ -42,11 +42,11 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                             LinkTarget::MissingChapter { .. } | LinkTarget::MissingAnchor { .. }
                         ) {
                             let r = Reference {
-                                written: Written {
-                                    text: l.text.clone(),
-                                    span: l.span(),
-                                    link: Some(l.dest.clone()),
-                                },
+                                written: Written::new(
+                                    l.text.clone(),
+                                    l.span(),
+                                    Some(l.dest.clone()),
+                                ),
                                 target: Err(Box::new(RefError::BrokenLink(target.clone()))),
                             };
                             let draft = super::stories::broken_link(a, &r, &target);

@@ -35,11 +35,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
             }
             if let Some(arg) = d.value("character") {
                 let r = Reference {
-                    written: Written {
-                        text: arg.value.clone(),
-                        span: arg.span.clone(),
-                        link: None,
-                    },
+                    written: Written::new(arg.value.clone(), arg.span.clone(), None),
                     target: resolve_character(&a.index, &arg.value).map_err(Box::new),
                 };
                 report_reference(a, reporter, ci, &r, Some(Kind::Character), true);
@@ -107,7 +103,7 @@ pub fn report_reference(
             ))
         }
     };
-    reporter.report(&file, r.written.span.clone(), draft);
+    reporter.report(&file, r.written.span(), draft);
 }
 
 pub fn broken_link(a: &Analysis, r: &Reference, target: &LinkTarget) -> Draft {
