@@ -90,8 +90,28 @@ pub struct Arg {
     pub key: Option<&'static str>,
     /// Shared with the chapter's other directive values: references copy it for free.
     pub value: SharedStr,
+    /// Where the argument stands in the chapter text ([`Arg::span`]; `u32`:
+    /// a story's directive can name dozens, and a book's are all held).
+    start: u32,
+    end: u32,
+}
+
+impl Arg {
+    fn new(key: Option<&'static str>, value: SharedStr, span: Range<usize>) -> Arg {
+        // Directives are read in scanned chapters, which are below 4 GiB.
+        let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Arg {
+            key,
+            value,
+            start: offset(span.start),
+            end: offset(span.end),
+        }
+    }
+
     /// Where the argument stands in the chapter text.
-    pub span: Range<usize>,
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,11 +313,7 @@ fn build(
                         help: Some(help),
                     });
                 };
-                args.push(Arg {
-                    key: Some(key),
-                    value: values.keep(&value),
-                    span,
-                });
+                args.push(Arg::new(Some(key), values.keep(&value), span));
             }
             None => {
                 if !name.positional().contains(&value.as_str()) {
@@ -315,11 +331,7 @@ fn build(
                         help: Some(help),
                     });
                 }
-                args.push(Arg {
-                    key: None,
-                    value: values.keep(&value),
-                    span,
-                });
+                args.push(Arg::new(None, values.keep(&value), span));
             }
         }
     }

@@ -197,14 +197,14 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
     let partners = d
         .values(key)
         .map(|arg| Reference {
-            written: Written::new(arg.value.clone(), arg.span.clone(), None),
+            written: Written::new(arg.value.clone(), arg.span(), None),
             target: index
                 .resolve(&arg.value, &want)
                 .map_err(|e| Box::new(RefError::Unresolved(e))),
         })
         .collect();
     let character = d.value("character").map(|arg| Reference {
-        written: Written::new(arg.value.clone(), arg.span.clone(), None),
+        written: Written::new(arg.value.clone(), arg.span(), None),
         target: resolve_character(index, &arg.value).map_err(Box::new),
     });
     Story {

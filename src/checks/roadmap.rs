@@ -65,13 +65,13 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
             report_status(
                 reporter,
                 &file,
-                item.status.span.clone(),
+                item.status.span(),
                 &item.status.value,
                 &key,
             );
         }
         if let Some(u) = item.directive.value("updated") {
-            check_date(a, reporter, &file, u.span.clone(), u.value.trim(), today);
+            check_date(a, reporter, &file, u.span(), u.value.trim(), today);
         }
     }
 }

@@ -34,7 +34,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                 draft = draft.help(format!(
                     "valid statuses are {valid} (set them in [preprocessor.vision.statuses])"
                 ));
-                reporter.report(&file, arg.span.clone(), draft);
+                reporter.report(&file, arg.span(), draft);
             }
         }
         for (ti, table) in scan.tables.iter().enumerate() {
