@@ -134,7 +134,7 @@ impl Key {
 /// `Emoji | Meaning`, `State | Meaning`, …: a hand-written key table.
 pub fn is_key_table(t: &Table) -> bool {
     const FIRST: [&str; 7] = ["emoji", "state", "status", "symbol", "icon", "key", ""];
-    match t.header.cells.as_slice() {
+    match &t.header.cells[..] {
         [first, second] => {
             title_key_is(&second.text, "meaning")
                 && FIRST.iter().any(|k| title_key_is(&first.text, k))

@@ -130,7 +130,7 @@ pub struct Cell {
     start: u32,
     end: u32,
     pub text: SharedStr,
-    pub links: Vec<Link>,
+    pub links: Box<[Link]>,
 }
 
 impl Link {
@@ -150,7 +150,7 @@ impl Cell {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
     pub span: Range<usize>,
-    pub cells: Vec<Cell>,
+    pub cells: Box<[Cell]>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -304,6 +304,11 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
     let mut row: Option<Row> = None;
     let mut cell: Option<Cell> = None;
     let mut link: Option<Link> = None;
+    // The links of the cell and the cells of the row being read (reused:
+    // each cell and row keeps its own boxed to its length, as a book's
+    // tables are all held at once).
+    let mut cell_links: Vec<Link> = Vec::new();
+    let mut row_cells: Vec<Cell> = Vec::new();
     // The chapter's strings, and the texts of the cell and link being read
     // (one buffer each, reused: a link's text grows inside its cell's).
     let mut strings = Strings::new();
@@ -368,7 +373,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                     Tag::TableHead | Tag::TableRow => {
                         row = Some(Row {
                             span: range.clone(),
-                            cells: Vec::new(),
+                            cells: Box::default(),
                         })
                     }
                     Tag::TableCell => {
@@ -378,7 +383,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                             start: span.start as u32,
                             end: span.end as u32,
                             text: strings.empty(),
-                            links: Vec::new(),
+                            links: Box::default(),
                         })
                     }
                     Tag::Link {
@@ -448,26 +453,25 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                         }
                     }
                     TagEnd::Link => {
-                        if let (Some(mut l), Some(c)) = (link.take(), cell.as_mut()) {
+                        if let (Some(mut l), Some(_)) = (link.take(), cell.as_ref()) {
                             l.text = strings.keep(&link_text);
-                            c.links.push(l);
+                            cell_links.push(l);
                         }
                     }
                     TagEnd::TableCell => {
-                        if let (Some(mut c), Some(r)) = (cell.take(), row.as_mut()) {
-                            // A book's tables are all held at once: no room to spare.
-                            c.links.shrink_to_fit();
+                        if let (Some(mut c), Some(_)) = (cell.take(), row.as_ref()) {
+                            c.links = cell_links.drain(..).collect();
                             // A cell that is one link reads as the link's text: kept once.
                             c.text = match c.links.last() {
                                 Some(l) if strings.kept(&l.text) == cell_text => l.text.clone(),
                                 _ => strings.keep(&cell_text),
                             };
-                            r.cells.push(c);
+                            row_cells.push(c);
                         }
                     }
                     TagEnd::TableHead | TagEnd::TableRow => {
                         if let (Some(mut r), Some((_, rows))) = (row.take(), table.as_mut()) {
-                            r.cells.shrink_to_fit();
+                            r.cells = row_cells.drain(..).collect();
                             rows.push(r);
                         }
                     }
