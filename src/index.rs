@@ -85,7 +85,8 @@ pub struct Entry {
     pub kind: Option<Kind>,
     /// The heading's text and id, shared with the scan.
     pub title: SharedStr,
-    /// How the anchor (its heading's id) is kept: see [`Heading::kept_id`].
+    /// How the anchor (its heading's id) is kept: see
+    /// [`crate::scan::Heading::kept_id`].
     plain_anchor: Option<MdbookLine>,
     kept_anchor: SharedStr,
     /// From the heading to the next heading of the same or a higher level.

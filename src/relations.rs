@@ -178,7 +178,9 @@ impl Relations {
             }
             partner_starts.push(next as u32);
         }
-        let partners = pairs.into_iter().map(|(_, to)| to).collect();
+        let mut partners: Vec<u32> = pairs.into_iter().map(|(_, to)| to).collect();
+        // Collected in place, it would keep the pairs' room: twice its own.
+        partners.shrink_to_fit();
         Relations {
             stories,
             partners,

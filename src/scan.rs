@@ -629,10 +629,12 @@ impl ListItem {
 /// One stretch of inline content (a paragraph, a tight list item's own text,
 /// a heading, a code block, a table cell), with the verdict on its plain
 /// text. Only the lead run of an item that may ask a question (the item's
-/// first run; not an item inside an item of the same FAQ) keeps its text. Most are a stretch of the source as it
-/// stands (lines joined by spaces), so they keep only its range; one with
-/// markup or escapes inside keeps its own text, in [`Outline::owned`]. Read
-/// it with [`Outline::run_text`].
+/// first run; not an item inside an item of the same FAQ) keeps its text:
+/// most leads are a stretch of the source as it stands (lines joined by
+/// spaces), so they keep only its range; one with markup or escapes inside
+/// keeps its own text, among the outline's. Read it with
+/// [`Outline::run_text`]. A run that leads nothing may stand for several in
+/// a row, with their verdicts taken together (blank ones are not kept).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
     /// Offsets in `u32` (a chapter scans only below 4 GiB): runs are many.
