@@ -658,7 +658,7 @@ pub fn gap_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
         let Some(mut bi) = scan
             .blocks
             .iter()
-            .position(|b| b.kind == BlockKind::Heading(entry.heading as u32))
+            .position(|b| b.kind() == BlockKind::Heading(entry.heading as u32))
         else {
             continue;
         };
@@ -680,7 +680,7 @@ pub fn gap_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
             bi += 1;
         }
         if let Some(next) = scan.block_after(bi) {
-            if next.kind == BlockKind::Other && text[next.span()].starts_with(GAP_NOTE) {
+            if next.kind() == BlockKind::Other && text[next.span()].starts_with(GAP_NOTE) {
                 let line_end = text[next.span().start..]
                     .find(['\r', '\n'])
                     .map_or(text.len(), |i| next.span().start + i);

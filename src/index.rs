@@ -538,13 +538,13 @@ impl ChapterPart {
 
         // Metadata blocks right under a heading make it an entry.
         for (bi, block) in scan.blocks.iter().enumerate() {
-            let BlockKind::Heading(hi) = block.kind else {
+            let BlockKind::Heading(hi) = block.kind() else {
                 continue;
             };
             let mut sources = Vec::new();
             let mut next = bi + 1;
             while let Some(b) = scan.block_after(next - 1) {
-                match b.kind {
+                match b.kind() {
                     BlockKind::Table(ti) if shapes[ti as usize].is_some() => {
                         sources.push(MetaSource::Table(ti as usize))
                     }

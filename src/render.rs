@@ -597,7 +597,7 @@ pub fn placements(text: &str, scan: &Scan, options: pulldown_cmark::Options) -> 
         };
         let block = &scan.blocks[bi];
         let at = block.span().start;
-        out[di] = match block.kind {
+        out[di] = match block.kind() {
             BlockKind::Paragraph
                 if text[block.span()].trim() == text[found.span.clone()].trim() =>
             {

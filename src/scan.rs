@@ -85,16 +85,46 @@ impl Heading {
 /// A block at the top level of the chapter, in document order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
-    pub kind: BlockKind,
-    /// Offsets in `u32` (a chapter scans only below 4 GiB): blocks are many.
-    start: u32,
-    end: u32,
+    /// [`Block::kind`] as a tag and (for a heading or a table) an index, so
+    /// that with `follows` beside them a block is 16 bytes: blocks are many.
+    tag: u8,
     /// Whether the block kept before this one is the block right before it
     /// in the chapter (see [`Scan::blocks`]).
     follows: bool,
+    index: u32,
+    /// Offsets in `u32` (a chapter scans only below 4 GiB).
+    start: u32,
+    end: u32,
 }
 
 impl Block {
+    fn new(kind: BlockKind, span: Range<usize>) -> Block {
+        let (tag, index) = match kind {
+            BlockKind::Heading(i) => (0, i),
+            BlockKind::Table(i) => (1, i),
+            BlockKind::Paragraph => (2, 0),
+            BlockKind::Html => (3, 0),
+            BlockKind::Other => (4, 0),
+        };
+        Block {
+            tag,
+            follows: true,
+            index,
+            start: span.start as u32,
+            end: span.end as u32,
+        }
+    }
+
+    pub fn kind(&self) -> BlockKind {
+        match self.tag {
+            0 => BlockKind::Heading(self.index),
+            1 => BlockKind::Table(self.index),
+            2 => BlockKind::Paragraph,
+            3 => BlockKind::Html,
+            _ => BlockKind::Other,
+        }
+    }
+
     pub fn span(&self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -258,7 +288,7 @@ impl Scan {
                 .get(next_directive)
                 .is_some_and(|d| d.span.start < b.end as usize);
             let read =
-                holds_directive || matches!(b.kind, BlockKind::Heading(_) | BlockKind::Table(_));
+                holds_directive || matches!(b.kind(), BlockKind::Heading(_) | BlockKind::Table(_));
             let keep = read || previous_read;
             b.follows = previous_kept;
             previous_read = read;
@@ -350,12 +380,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                         Tag::HtmlBlock => BlockKind::Html,
                         _ => BlockKind::Other,
                     };
-                    out.blocks.push(Block {
-                        kind,
-                        start: range.start as u32,
-                        end: range.end as u32,
-                        follows: true,
-                    });
+                    out.blocks.push(Block::new(kind, range.clone()));
                 }
                 depth += 1;
                 match tag {
@@ -1070,7 +1095,7 @@ mod tests {
         let spans: Vec<&str> = s.headings.iter().map(|h| &text[h.span()]).collect();
         assert_eq!(spans, ["# Title\n", "## Alan\n"]);
         assert_eq!(s.headings[1].id(), "alan");
-        let kinds: Vec<BlockKind> = s.blocks.iter().map(|b| b.kind).collect();
+        let kinds: Vec<BlockKind> = s.blocks.iter().map(|b| b.kind()).collect();
         assert_eq!(
             kinds,
             [
