@@ -35,9 +35,9 @@ fuzz_target!(|data: &[u8]| {
         match &f.parsed {
             Ok(d) => {
                 for arg in &d.args {
-                    assert!(arg.span.start >= f.span.start && arg.span.end <= f.span.end);
-                    assert!(text.is_char_boundary(arg.span.start));
-                    assert!(text.is_char_boundary(arg.span.end));
+                    assert!(arg.span().start >= f.span.start && arg.span().end <= f.span.end);
+                    assert!(text.is_char_boundary(arg.span().start));
+                    assert!(text.is_char_boundary(arg.span().end));
                 }
             }
             Err(e) => {
