@@ -47,13 +47,13 @@ pub struct ChapterText<'a> {
 /// the index and the configuration. Built once, never changed.
 pub struct Analysis<'a> {
     pub texts: Vec<&'a str>,
-    pub chapters: Vec<ChapterInfo>,
-    pub index: Index,
-    pub relations: relations::Relations,
+    pub chapters: &'a [ChapterInfo],
+    pub index: &'a Index,
+    pub relations: &'a relations::Relations,
     pub config: &'a Config,
     pub settings: ParseSettings,
     /// The FAQ analysis, computed once on first use (checks and render share it).
-    pub faq: std::sync::OnceLock<Vec<faq::EntryFaq>>,
+    pub faq: &'a std::sync::OnceLock<Vec<faq::EntryFaq>>,
 }
 
 impl Analysis<'_> {
@@ -61,6 +61,45 @@ impl Analysis<'_> {
         SourceFile {
             display_path: &self.chapters[chapter].display_path,
             text: self.texts[chapter],
+        }
+    }
+}
+
+/// What an [`Analysis`] reads, owned; it reads the chapters' texts too,
+/// which stay where they are.
+struct Analyzed {
+    chapters: Vec<ChapterInfo>,
+    index: Index,
+    relations: relations::Relations,
+    config: Config,
+    settings: ParseSettings,
+    faq: std::sync::OnceLock<Vec<faq::EntryFaq>>,
+}
+
+impl Analyzed {
+    fn new(infos: Vec<ChapterInfo>, config: Config, settings: ParseSettings) -> Analyzed {
+        let index = Index::build(&infos, &config);
+        let relations = relations::Relations::build(&index, &infos);
+        Analyzed {
+            chapters: infos,
+            index,
+            relations,
+            config,
+            settings,
+            faq: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The analysis of `chapters`, the texts this was made from.
+    fn of<'a>(&'a self, chapters: &'a [ChapterText]) -> Analysis<'a> {
+        Analysis {
+            texts: chapters.iter().map(|c| &*c.content).collect(),
+            chapters: &self.chapters,
+            index: &self.index,
+            relations: &self.relations,
+            config: &self.config,
+            settings: self.settings,
+            faq: &self.faq,
         }
     }
 }
@@ -78,69 +117,50 @@ impl Outcome {
     }
 }
 
-/// What processing a book's chapters would change, not yet applied.
+/// What processing a book's chapters would change, not yet applied: the
+/// diagnostics, and the analysis each chapter's edits are made from when they
+/// are asked for (the book's writer asks one chapter at a time, so the
+/// edits of the whole book are never held at once).
 pub struct Plan {
-    /// The edits of each chapter, in book order (empty where nothing changes).
-    pub edits: Vec<Vec<render::Edit>>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The analysis the plan was made from, kept until the plan goes: a
-    /// process that ends after writing the book need not free it at all.
-    _leftovers: Leftovers,
-}
-
-/// What is left of an analysis, freed on a thread of its own when it is big
-/// (`bytes` of text went into it).
-struct Leftovers {
-    value: Option<Box<dyn std::any::Any + Send>>,
+    /// Freed on a thread of its own when it is big (`bytes` of text went
+    /// into it); a process that ends after writing the book need not free it at all.
+    analyzed: Option<Box<Analyzed>>,
     bytes: usize,
 }
 
-impl Drop for Leftovers {
+impl Drop for Plan {
     fn drop(&mut self) {
-        if let Some(value) = self.value.take() {
-            parallel::drop_in_background(value, self.bytes);
+        if let Some(analyzed) = self.analyzed.take() {
+            parallel::drop_in_background(analyzed, self.bytes);
         }
     }
 }
+
+/// How many chapters' edits the renderer may make ahead of the writer.
+const RENDERED_AHEAD: usize = 64;
 
 impl Plan {
     pub fn has_errors(&self) -> bool {
         diag::counts(&self.diagnostics).0 > 0
     }
 
-    /// Writes chapter `n`'s final text (book order) to `out` piece by piece,
-    /// never made as a string: the preprocessor's output path.
-    pub fn write_chapter(
-        &self,
-        n: usize,
-        chapters: &[ChapterText],
-        out: &mut dyn std::fmt::Write,
-    ) -> std::fmt::Result {
-        match (chapters.get(n), self.edits.get(n)) {
-            (Some(c), Some(edits)) => render::write_applied(out, &c.content, edits),
-            (Some(c), None) => out.write_str(&c.content),
-            _ => Ok(()),
-        }
+    fn analyzed(&self) -> &Analyzed {
+        self.analyzed
+            .as_deref()
+            .expect("a plan holds its analysis until it goes")
     }
 
-    /// Writes chapter `n`'s final text to `out` escaped for a JSON string
-    /// (a [`wire::ContentWriter`]).
-    pub fn write_escaped_chapter(
-        &self,
-        n: usize,
-        chapters: &[ChapterText],
-        out: &mut dyn std::io::Write,
-    ) -> std::io::Result<()> {
-        let mut escaper = escape::Escaper::new(out);
-        self.write_chapter(n, chapters, &mut escaper).map_err(|_| {
-            escaper.into_error().unwrap_or_else(|| {
-                std::io::Error::other(format!("chapter {n}'s text could not be written"))
-            })
-        })
+    /// The edits of every chapter of `chapters` (the texts the plan was made
+    /// from), in book order, sorted by span; empty where nothing changes.
+    pub fn edits(&self, chapters: &[ChapterText]) -> Vec<Vec<render::Edit>> {
+        render::render(&self.analyzed().of(chapters))
     }
 
     /// Writes the book back with every chapter's final text, each escaped
     /// straight into `out` as it is spliced: the preprocessor's output.
+    /// Each chapter's edits are made as the writer comes to it, on another
+    /// core a few chapters ahead when the book is big.
     /// (Escaping on worker threads ahead of the writer was tried: on two
     /// cores the benchmark showed no gain, and 6 MiB more memory.)
     pub fn write_book(
@@ -149,18 +169,76 @@ impl Plan {
         chapters: &[ChapterText],
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
-        let content =
-            |n: usize, out: &mut dyn std::io::Write| self.write_escaped_chapter(n, chapters, out);
-        wire::write_book_with(request, out, &content)
+        let analysis = self.analyzed().of(chapters);
+        let renderer = render::Renderer::new(&analysis);
+        if !parallel::worth_threads(self.bytes) {
+            let content = |n: usize, out: &mut dyn std::io::Write| {
+                write_escaped_chapter(chapters, n, &renderer.chapter(n), out)
+            };
+            return wire::write_book_with(request, out, &content);
+        }
+        std::thread::scope(|scope| {
+            let (made, taken) = std::sync::mpsc::sync_channel(RENDERED_AHEAD);
+            let renderer = &renderer;
+            scope.spawn(move || {
+                for n in 0..chapters.len() {
+                    // The writer has stopped (it failed): so does this.
+                    if made.send((n, renderer.chapter(n))).is_err() {
+                        break;
+                    }
+                }
+            });
+            // The writer asks in book order: a chapter it skips (one without
+            // text) is passed over, one asked for again is made once more.
+            let ahead: std::cell::RefCell<Option<(usize, Vec<render::Edit>)>> = Default::default();
+            let content = |n: usize, out: &mut dyn std::io::Write| {
+                let mut ahead = ahead.borrow_mut();
+                let edits = loop {
+                    let next = ahead.take().or_else(|| taken.recv().ok());
+                    match next {
+                        Some((m, edits)) if m == n => break edits,
+                        Some((m, _)) if m < n => continue,
+                        later => {
+                            *ahead = later;
+                            break renderer.chapter(n);
+                        }
+                    }
+                };
+                write_escaped_chapter(chapters, n, &edits, out)
+            };
+            let written = wire::write_book_with(request, out, &content);
+            drop(taken);
+            written
+        })
     }
 
     /// Each chapter's final text, made one at a time as the iterator is read.
     pub fn apply(self, chapters: Vec<ChapterText<'_>>) -> impl Iterator<Item = String> + '_ {
+        let edits = self.edits(&chapters);
         chapters
             .into_iter()
-            .zip(self.edits)
+            .zip(edits)
             .map(|(c, edits)| render::apply(&c.content, edits).unwrap_or(c.content.into_owned()))
     }
+}
+
+/// Writes chapter `n`'s final text (`edits` applied) to `out`, escaped for a
+/// JSON string (a [`wire::ContentWriter`]), piece by piece: never made as a string.
+fn write_escaped_chapter(
+    chapters: &[ChapterText],
+    n: usize,
+    edits: &[render::Edit],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let Some(chapter) = chapters.get(n) else {
+        return Ok(());
+    };
+    let mut escaper = escape::Escaper::new(out);
+    render::write_applied(&mut escaper, &chapter.content, edits).map_err(|_| {
+        escaper.into_error().unwrap_or_else(|| {
+            std::io::Error::other(format!("chapter {n}'s text could not be written"))
+        })
+    })
 }
 
 /// What the preprocessor has to say about the book it read: the request (its
@@ -243,7 +321,7 @@ pub fn preprocess<'i>(
         c.source_path = None;
         c.path = None;
     }
-    let plan = plan_infos(&chapters, infos, &config, settings);
+    let plan = plan_infos(&chapters, infos, config, settings);
     Ok(Preprocessed {
         request,
         chapters,
@@ -259,14 +337,14 @@ pub fn process_chapters(
     settings: ParseSettings,
     src_dir: &str,
 ) -> Outcome {
-    let plan = plan_chapters(chapters, config, settings, src_dir);
+    let mut plan = plan_chapters(chapters, config, settings, src_dir);
     Outcome {
         new_content: chapters
             .iter()
-            .zip(plan.edits)
+            .zip(plan.edits(chapters))
             .map(|(c, edits)| render::apply(&c.content, edits))
             .collect(),
-        diagnostics: plan.diagnostics,
+        diagnostics: std::mem::take(&mut plan.diagnostics),
     }
 }
 
@@ -292,7 +370,7 @@ pub fn plan_scanned(
     src_dir: &str,
 ) -> Plan {
     let infos = chapter_infos(chapters, scans, config, settings, src_dir);
-    plan_infos(chapters, infos, config, settings)
+    plan_infos(chapters, infos, config.clone(), settings)
 }
 
 /// Each chapter's record for the analysis, with its scan: the first copy of
@@ -333,57 +411,24 @@ fn chapter_infos(
     infos
 }
 
-/// Checks the chapters, with their records made by [`chapter_infos`], and
-/// plans their edits.
+/// Checks the chapters, with their records made by [`chapter_infos`]: the
+/// plan, whose edits are made when they are asked for.
 fn plan_infos(
     chapters: &[ChapterText],
     infos: Vec<ChapterInfo>,
-    config: &Config,
+    config: Config,
     settings: ParseSettings,
 ) -> Plan {
-    let texts: Vec<&str> = chapters.iter().map(|c| &*c.content).collect();
-    let total_bytes: usize = texts.iter().map(|t| t.len()).sum();
-    let index = Index::build(&infos, config);
-    let relations = relations::Relations::build(&index, &infos);
-    let analysis = Analysis {
-        texts,
-        chapters: infos,
-        index,
-        relations,
-        config,
-        settings,
-        faq: std::sync::OnceLock::new(),
-    };
-    // Checks and rendering only read the analysis: they run side by side
-    // (but for a small book, where a thread would cost more than it saves).
-    let mut reporter = Reporter::new(config.lints.clone());
-    let edits = if parallel::worth_threads(total_bytes) {
-        std::thread::scope(|s| {
-            let render = s.spawn(|| render::render(&analysis));
-            checks::run(&analysis, &mut reporter);
-            render
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e))
-        })
-    } else {
-        checks::run(&analysis, &mut reporter);
-        render::render(&analysis)
-    };
-    let diagnostics = reporter.finish();
-    let Analysis {
-        chapters,
-        index,
-        relations,
-        faq,
-        ..
-    } = analysis;
+    let analyzed = Analyzed::new(infos, config, settings);
+    let analysis = analyzed.of(chapters);
+    let mut reporter = Reporter::new(analyzed.config.lints.clone());
+    checks::run(&analysis, &mut reporter);
+    let bytes = analysis.texts.iter().map(|t| t.len()).sum();
+    drop(analysis);
     Plan {
-        edits,
-        diagnostics,
-        _leftovers: Leftovers {
-            value: Some(Box::new((chapters, index, relations, faq))),
-            bytes: total_bytes,
-        },
+        diagnostics: reporter.finish(),
+        analyzed: Some(Box::new(analyzed)),
+        bytes,
     }
 }
 

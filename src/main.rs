@@ -85,7 +85,7 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     let Preprocessed {
         request,
         chapters,
-        plan,
+        mut plan,
     } = mdbook_vision::preprocess(&mut input, &mut |warning| eprintln!("{warning}"))?;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     {
@@ -100,6 +100,8 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     if plan.has_errors() {
         return Ok(ExitCode::FAILURE);
     }
+    // Told: not held while the book is written.
+    drop(std::mem::take(&mut plan.diagnostics));
     let mut out = std::io::BufWriter::with_capacity(1 << 16, book_output());
     plan.write_book(&request, &chapters, &mut out)
         .context("could not write the book to stdout")?;

@@ -19,7 +19,7 @@ enum Selection {
 fn selection(a: &Analysis, d: &Directive) -> Selection {
     if let Some(name) = d.value("character") {
         return Selection::Character(
-            resolve_character(&a.index, &name.value).map_err(|_| name.value.to_string()),
+            resolve_character(a.index, &name.value).map_err(|_| name.value.to_string()),
         );
     }
     match d.positional().next().map(|p| p.value.as_str()) {

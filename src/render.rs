@@ -25,36 +25,39 @@ pub struct Edit {
 /// Applying them is left to the caller, one chapter at a time, so the new
 /// book never sits in memory next to the whole old one.
 pub fn render(a: &Analysis) -> Vec<Vec<Edit>> {
-    // The stories of each chapter, found once (not by a scan per chapter).
-    let mut stories: Vec<Vec<EntryId>> = vec![Vec::new(); a.chapters.len()];
-    for (id, story) in a.relations.stories.iter().enumerate() {
-        if story.is_some() {
-            stories[a.index.entries[id].chapter].push(id);
-        }
-    }
-    // Chapters render on their own, so they share the cores (with the checks,
-    // which run beside the rendering).
-    crate::parallel::map(
-        &a.texts,
-        |text| text.len(),
-        |ci, _| {
-            let Some(scan) = &a.chapters[ci].scan else {
-                return Vec::new();
-            };
-            let mut edits = chapter_edits(a, ci, scan, &stories[ci]);
-            edits.sort_by_key(|e| (e.span.start, e.span.end));
-            // Held until the book is written: a text grown by doubling gives
-            // back the room it did not use (a third of it, in big books).
-            for edit in &mut edits {
-                if edit.text.capacity() - edit.text.len() >= 256 {
-                    edit.text.shrink_to_fit();
-                }
+    let renderer = Renderer::new(a);
+    // Chapters render on their own, so they share the cores.
+    crate::parallel::map(&a.texts, |text| text.len(), |ci, _| renderer.chapter(ci))
+}
+
+/// Makes each chapter's edits on its own, when it is asked for: the book's
+/// writer asks for them one chapter at a time, so they are never all held.
+pub struct Renderer<'a> {
+    a: &'a Analysis<'a>,
+    /// The stories of each chapter, found once (not by a scan per chapter).
+    stories: Vec<Vec<EntryId>>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(a: &'a Analysis<'a>) -> Renderer<'a> {
+        let mut stories: Vec<Vec<EntryId>> = vec![Vec::new(); a.chapters.len()];
+        for (id, story) in a.relations.stories.iter().enumerate() {
+            if story.is_some() {
+                stories[a.index.entries[id].chapter].push(id);
             }
-            // So does the list (a chapter has a few edits; a list starts with room for four).
-            edits.shrink_to_fit();
-            edits
-        },
-    )
+        }
+        Renderer { a, stories }
+    }
+
+    /// Chapter `ci`'s edits, sorted by span (none past the book's end).
+    pub fn chapter(&self, ci: usize) -> Vec<Edit> {
+        let Some(scan) = self.a.chapters.get(ci).and_then(|c| c.scan.as_deref()) else {
+            return Vec::new();
+        };
+        let mut edits = chapter_edits(self.a, ci, scan, &self.stories[ci]);
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        edits
+    }
 }
 
 fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> Vec<Edit> {

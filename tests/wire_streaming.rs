@@ -219,10 +219,20 @@ fn a_chapter_item_with_other_keys_is_refused() {
 /// A book of `n` chapters (a story and a character in turn, every fifth with
 /// a sub-chapter), as mdBook 0.5 sends it.
 fn many_chapter_book(n: usize) -> String {
+    many_chapter_book_with(n, false)
+}
+
+/// [`many_chapter_book`], with each chapter's `content` after its
+/// `sub_items` when `content_last`: a sub-chapter's text comes first.
+fn many_chapter_book_with(n: usize, content_last: bool) -> String {
     let mut items = Vec::new();
     for i in 0..n {
         let text = if i % 2 == 0 { STORY } else { CHARACTER };
-        let content = format!(r#""content": "{text}\n\nChapter {i} \"quoted\" \\ tab\t.\n", "#);
+        // Long enough that 4,000 chapters are past 1 MiB of text: edits are
+        // then made on another core, ahead of the writer.
+        let padding = "Some words to read. ".repeat(12);
+        let content =
+            format!(r#""content": "{text}\n\nChapter {i} \"quoted\" \\ tab\t.\n\n{padding}\n", "#);
         let sub = if i % 5 == 0 {
             format!(
                 r##"{{"Chapter": {{"name": "Sub {i}", "content": "# Sub {i}\n", "number": null, "sub_items": [],
@@ -231,8 +241,13 @@ fn many_chapter_book(n: usize) -> String {
         } else {
             String::new()
         };
+        let (before, after) = if content_last {
+            ("", content.as_str())
+        } else {
+            (content.as_str(), "")
+        };
         items.push(format!(
-            r#"{{"Chapter": {{"name": "C{i}", {content}"number": null, "sub_items": [{sub}],
+            r#"{{"Chapter": {{"name": "C{i}", {before}"number": null, "sub_items": [{sub}], {after}
                 "path": "c{i}.md", "source_path": "c{i}.md", "parent_names": []}}}}"#
         ));
     }
@@ -271,7 +286,7 @@ fn the_written_book_holds_the_applied_texts_in_book_order() {
             plan,
         } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
         assert!(
-            plan.edits.iter().any(|e| !e.is_empty()),
+            plan.edits(&chapters).iter().any(|e| !e.is_empty()),
             "some text changes"
         );
         let mut written = Vec::new();
@@ -282,6 +297,33 @@ fn the_written_book_holds_the_applied_texts_in_book_order() {
             "{n} chapters"
         );
     }
+}
+
+#[test]
+fn texts_asked_for_out_of_book_order_are_written_with_their_own_edits() {
+    // Past 1 MiB, so each chapter's edits are made on another core ahead of
+    // the writer, in book order; the writer here comes to each sub-chapter's
+    // text before its parent's.
+    let input = many_chapter_book_with(4000, true);
+    assert!(input.len() > 1 << 20);
+    let mut bytes = input.as_bytes().to_vec();
+    let mdbook_vision::Preprocessed {
+        request,
+        chapters,
+        plan,
+    } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
+    let mut written = Vec::new();
+    plan.write_book(&request, &chapters, &mut written).unwrap();
+    let written = String::from_utf8(written).unwrap();
+    assert_eq!(written, String::from_utf8(applied_book(&input)).unwrap());
+    // The parents' texts are changed ones, each in its own place.
+    let out: Value = serde_json::from_str(&written).unwrap();
+    let first = &out["items"][0]["Chapter"];
+    assert!(first["content"].as_str().unwrap().contains("Chapter 0 "));
+    assert_ne!(
+        first["content"],
+        serde_json::from_str::<Value>(&input).unwrap()[1]["items"][0]["Chapter"]["content"]
+    );
 }
 
 /// Output that takes `left` bytes, then fails.

@@ -36,7 +36,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                 }
                 if let Some(cell) = cols.plan.and_then(|c| row.cells.get(c)) {
                     for l in &cell.links {
-                        let target = a.index.resolve_link(&a.chapters, ci, &l.dest);
+                        let target = a.index.resolve_link(a.chapters, ci, &l.dest);
                         if matches!(
                             target,
                             LinkTarget::MissingChapter { .. } | LinkTarget::MissingAnchor { .. }

@@ -36,7 +36,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
             if let Some(arg) = d.value("character") {
                 let r = Reference {
                     written: Written::new(arg.value.clone(), arg.span(), None),
-                    target: resolve_character(&a.index, &arg.value).map_err(Box::new),
+                    target: resolve_character(a.index, &arg.value).map_err(Box::new),
                 };
                 report_reference(a, reporter, ci, &r, Some(Kind::Character), true);
             }

@@ -66,9 +66,9 @@ pub fn analyse(dir: &Path, line: MdbookLine) -> anyhow::Result<Vec<Diagnostic>> 
     let config =
         Config::from_book_config(&book.config).context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(line, &book.config);
-    // Only the diagnostics are wanted: the edits are planned, never applied.
-    let plan = plan_chapters(&book.chapters, &config, settings, &book.src);
-    Ok(plan.diagnostics)
+    // Only the diagnostics are wanted: the edits are never made.
+    let mut plan = plan_chapters(&book.chapters, &config, settings, &book.src);
+    Ok(std::mem::take(&mut plan.diagnostics))
 }
 
 fn color_wanted() -> bool {
