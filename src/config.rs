@@ -7,8 +7,8 @@
 use crate::answer::Placeholders;
 use crate::diag::{lint_named, Level, ALL_LINTS};
 use crate::model::Kind;
+use crate::path_glob::PathGlobs;
 use crate::text::did_you_mean;
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -38,9 +38,9 @@ pub struct KindGlobs {
     pub kind: Kind,
     pub patterns: Vec<String>,
     /// Chapters matching these hold one entry per page (patterns ending in `/**`).
-    per_page: GlobSet,
+    per_page: PathGlobs,
     /// Chapters matching any pattern default to this kind.
-    any: GlobSet,
+    any: PathGlobs,
 }
 
 #[derive(Clone, Debug)]
@@ -182,26 +182,21 @@ fn default_kind_patterns(kind: Kind) -> Vec<String> {
 
 impl KindGlobs {
     fn new(kind: Kind, patterns: Vec<String>) -> Result<KindGlobs, ConfigError> {
-        let mut per_page = GlobSetBuilder::new();
-        let mut any = GlobSetBuilder::new();
-        for pattern in &patterns {
-            let glob = Glob::new(pattern).map_err(|e| {
-                ConfigError(format!(
-                    "[preprocessor.vision.kinds] {}: invalid glob `{pattern}`: {e}",
-                    kind.name()
-                ))
-            })?;
-            if pattern.ends_with("/**") {
-                per_page.add(glob.clone());
-            }
-            any.add(glob);
-        }
-        let build = |b: GlobSetBuilder| b.build().map_err(|e| ConfigError(e.to_string()));
+        let invalid = |(pattern, e): (String, globset::Error)| {
+            ConfigError(format!(
+                "[preprocessor.vision.kinds] {}: invalid glob `{pattern}`: {e}",
+                kind.name()
+            ))
+        };
+        let per_page = patterns
+            .iter()
+            .map(String::as_str)
+            .filter(|p| p.ends_with("/**"));
         Ok(KindGlobs {
             kind,
+            per_page: PathGlobs::new(per_page).map_err(invalid)?,
+            any: PathGlobs::new(patterns.iter().map(String::as_str)).map_err(invalid)?,
             patterns,
-            per_page: build(per_page)?,
-            any: build(any)?,
         })
     }
 }
@@ -366,12 +361,10 @@ impl Config {
         } else {
             path.into()
         };
-        // One candidate for every glob set: each would prepare the path again.
-        let path = globset::Candidate::new(path.as_ref());
         self.kinds
             .iter()
-            .find(|k| k.any.is_match_candidate(&path))
-            .map(|k| (k.kind, k.per_page.is_match_candidate(&path)))
+            .find(|k| k.any.is_match(&path))
+            .map(|k| (k.kind, k.per_page.is_match(&path)))
     }
 
     pub fn status_named(&self, name: &str) -> Option<&Status> {

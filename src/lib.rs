@@ -17,6 +17,7 @@ pub mod index;
 pub mod model;
 pub mod overview;
 pub mod parallel;
+pub mod path_glob;
 pub mod relations;
 pub mod render;
 pub mod roadmap;

@@ -56,13 +56,19 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Some(Command::Supports { .. }) => return ExitCode::SUCCESS,
-        Some(Command::Check(args)) => cli::check::run(&args),
-        Some(Command::Install { book_dir }) => cli::install::run(&book_dir),
-        Some(Command::New(args)) => cli::new::run(&args),
-        None => preprocess(),
+    // mdBook runs the preprocessor with no arguments, on every build and every
+    // save under `mdbook serve`: that path skips clap, whose code (built up
+    // for every subcommand) would be paged in only to find nothing to parse.
+    let result = if std::env::args_os().len() <= 1 {
+        preprocess()
+    } else {
+        match Cli::parse().command {
+            Some(Command::Supports { .. }) => return ExitCode::SUCCESS,
+            Some(Command::Check(args)) => cli::check::run(&args),
+            Some(Command::Install { book_dir }) => cli::install::run(&book_dir),
+            Some(Command::New(args)) => cli::new::run(&args),
+            None => preprocess(),
+        }
     };
     match result {
         Ok(code) => code,
