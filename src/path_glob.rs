@@ -72,6 +72,8 @@ fn is_plain_name(name: &str) -> bool {
 }
 
 /// `**/dir/**`: `dir/` at the start of the path or right after a `/`.
+/// Non-overlapping matches miss none of those: a match that overlapped one
+/// would have to hold the `/` before it, and `dir` has none.
 fn has_dir(path: &str, dir: &str) -> bool {
     path.match_indices(dir).any(|(at, _)| {
         (at == 0 || path.as_bytes()[at - 1] == b'/')
