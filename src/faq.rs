@@ -599,29 +599,49 @@ fn questions(
 /// The `{{#vision faq-report}}` blocks for chapter `ci`: one row per checked
 /// entry, then a totals line.
 pub fn report_blocks(a: &Analysis, ci: usize) -> Vec<String> {
+    let mut report = String::with_capacity(analyse(a).len() * 128);
+    // Writing to a String cannot fail.
+    let _ = write_report_table(a, ci, &mut report);
+    vec![report, report_totals(a)]
+}
+
+/// The report's table, a row at a time: written into the book as it is
+/// written, a book-wide table is never held whole.
+pub fn write_report_table(
+    a: &Analysis,
+    ci: usize,
+    out: &mut dyn std::fmt::Write,
+) -> std::fmt::Result {
     let faqs = analyse(a);
-    // One row per checked entry: written straight into the table, no cell
-    // made as a string of its own.
-    let mut report = table_head(&["Entry", "Kind", "FAQ"]);
-    report.reserve(faqs.len() * 128);
+    out.write_str(&table_head(&["Entry", "Kind", "FAQ"]))?;
+    // One row per checked entry, made in one reused string: no cell is a
+    // string of its own.
+    let mut row = String::new();
     for f in faqs {
         let e = &a.index.entries[f.id];
-        report.push_str("\n| ");
-        push_entry_link(&mut report, &e.title, a, ci, f.id);
-        report.push_str(" | ");
-        report.push_str(f.kind.describe());
-        report.push_str(" | ");
-        push_escaped_cell(&mut report, &f.status());
-        report.push_str(" |");
+        row.clear();
+        row.push_str("\n| ");
+        push_entry_link(&mut row, &e.title, a, ci, f.id);
+        row.push_str(" | ");
+        row.push_str(f.kind.describe());
+        row.push_str(" | ");
+        push_escaped_cell(&mut row, &f.status());
+        row.push_str(" |");
+        out.write_str(&row)?;
     }
+    Ok(())
+}
+
+/// The line under the report's table.
+pub fn report_totals(a: &Analysis) -> String {
+    let faqs = analyse(a);
     let complete = faqs.iter().filter(|f| f.complete()).count();
     let missing: usize = faqs.iter().map(|f| f.missing.len()).sum();
     let unanswered: usize = faqs.iter().map(|f| f.unanswered.len()).sum();
-    let totals = format!(
+    format!(
         "**Total:** {} entries, {complete} complete; {missing} questions missing, {unanswered} unanswered",
         faqs.len()
-    );
-    vec![report, totals]
+    )
 }
 
 const GAP_NOTE: &str = "> ⚠️ Still to answer: ";
@@ -688,6 +708,7 @@ pub fn gap_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
                     edits.push(Edit {
                         span: next.span().start..line_end,
                         text: note,
+                        faq_table: false,
                     });
                 }
                 continue;
@@ -718,6 +739,7 @@ pub fn gap_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
         edits.push(Edit {
             span: at..at,
             text: format!("{lead}{note}{trail}"),
+            faq_table: false,
         });
     }
     edits

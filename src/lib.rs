@@ -171,10 +171,10 @@ impl Plan {
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let analysis = self.analyzed().of(chapters);
-        let renderer = render::Renderer::new(&analysis);
+        let renderer = render::Renderer::streaming(&analysis);
         if !parallel::worth_threads(self.bytes) {
             let content = |n: usize, out: &mut dyn std::io::Write| {
-                write_escaped_chapter(chapters, n, &renderer.chapter(n), out)
+                write_escaped_chapter(&analysis, chapters, n, &renderer.chapter(n), out)
             };
             return wire::write_book_with(request, out, &content);
         }
@@ -205,7 +205,7 @@ impl Plan {
                         }
                     }
                 };
-                write_escaped_chapter(chapters, n, &edits, out)
+                write_escaped_chapter(&analysis, chapters, n, &edits, out)
             };
             let written = wire::write_book_with(request, out, &content);
             drop(taken);
@@ -224,8 +224,10 @@ impl Plan {
 }
 
 /// Writes chapter `n`'s final text (`edits` applied) to `out`, escaped for a
-/// JSON string (a [`wire::ContentWriter`]), piece by piece: never made as a string.
+/// JSON string (a [`wire::ContentWriter`]), piece by piece: never made as a
+/// string. A FAQ report's table is written here too ([`render::Edit::faq_table`]).
 fn write_escaped_chapter(
+    analysis: &Analysis,
     chapters: &[ChapterText],
     n: usize,
     edits: &[render::Edit],
@@ -235,7 +237,8 @@ fn write_escaped_chapter(
         return Ok(());
     };
     let mut escaper = escape::Escaper::new(out);
-    render::write_applied(&mut escaper, &chapter.content, edits).map_err(|_| {
+    let mut faq_table = |out: &mut dyn std::fmt::Write| faq::write_report_table(analysis, n, out);
+    render::write_applied(&mut escaper, &chapter.content, edits, &mut faq_table).map_err(|_| {
         escaper.into_error().unwrap_or_else(|| {
             std::io::Error::other(format!("chapter {n}'s text could not be written"))
         })

@@ -19,6 +19,10 @@ use std::ops::Range;
 pub struct Edit {
     pub span: Range<usize>,
     pub text: String,
+    /// The chapter's FAQ report table goes before `text`, written straight
+    /// into the book as it is written ([`Renderer::streaming`]): a
+    /// book-wide table runs to megabytes, and is then never held whole.
+    pub faq_table: bool,
 }
 
 /// The edits of every chapter, sorted by span (none for a chapter that keeps its text).
@@ -36,6 +40,8 @@ pub struct Renderer<'a> {
     a: &'a Analysis<'a>,
     /// The stories of each chapter, found once (not by a scan per chapter).
     stories: Vec<Vec<EntryId>>,
+    /// Whether FAQ report tables are left to the writer ([`Edit::faq_table`]).
+    streaming: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -46,7 +52,21 @@ impl<'a> Renderer<'a> {
                 stories[a.index.entries[id].chapter].push(id);
             }
         }
-        Renderer { a, stories }
+        Renderer {
+            a,
+            stories,
+            streaming: false,
+        }
+    }
+
+    /// A renderer for [`write_applied`] to write the book with: a FAQ
+    /// report's table is not made here but written straight into the book
+    /// ([`Edit::faq_table`]).
+    pub fn streaming(a: &'a Analysis<'a>) -> Renderer<'a> {
+        Renderer {
+            streaming: true,
+            ..Renderer::new(a)
+        }
     }
 
     /// Chapter `ci`'s edits, sorted by span (none past the book's end).
@@ -54,13 +74,19 @@ impl<'a> Renderer<'a> {
         let Some(scan) = self.a.chapters.get(ci).and_then(|c| c.scan.as_deref()) else {
             return Vec::new();
         };
-        let mut edits = chapter_edits(self.a, ci, scan, &self.stories[ci]);
+        let mut edits = chapter_edits(self.a, ci, scan, &self.stories[ci], self.streaming);
         edits.sort_by_key(|e| (e.span.start, e.span.end));
         edits
     }
 }
 
-fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> Vec<Edit> {
+fn chapter_edits(
+    a: &Analysis,
+    ci: usize,
+    scan: &Scan,
+    stories: &[EntryId],
+    streaming: bool,
+) -> Vec<Edit> {
     let text = a.texts[ci];
     let mut edits = Vec::new();
     // Only a directive that is a paragraph of its own is expanded (the others
@@ -72,6 +98,7 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> V
             edits.push(Edit {
                 span: found.span.start..found.span.start + 1,
                 text: String::new(),
+                faq_table: false,
             });
             continue;
         }
@@ -95,6 +122,16 @@ fn chapter_edits(a: &Analysis, ci: usize, scan: &Scan, stories: &[EntryId]) -> V
                 ))]
             }
             DirectiveName::Roadmap => crate::roadmap::roadmap_blocks(a, ci),
+            // The table then goes straight into the book: this edit is
+            // what follows it, as `block_edit` would join them.
+            DirectiveName::FaqReport if streaming && stands_plain(text, found) => {
+                edits.push(Edit {
+                    span: found.span.clone(),
+                    text: format!("\n\n{}", crate::faq::report_totals(a)),
+                    faq_table: true,
+                });
+                continue;
+            }
             DirectiveName::FaqReport => crate::faq::report_blocks(a, ci),
             DirectiveName::Stories => crate::overview::stories_blocks(a, ci, directive),
         };
@@ -337,6 +374,7 @@ fn story_table_edits(
             edits.push(Edit {
                 span: r.written.span(),
                 text: entry_link(&r.written.text, a, ci, *c),
+                faq_table: false,
             });
         }
     }
@@ -349,6 +387,7 @@ fn story_table_edits(
                     edits.push(Edit {
                         span: r.written.span(),
                         text: entry_link(a.index.entries[p].display_title(), a, ci, p),
+                        faq_table: false,
                     });
                 }
             }
@@ -363,12 +402,14 @@ fn story_table_edits(
                 edits.push(Edit {
                     span: cell.span(),
                     text: partners_cell(a, ci, missing.iter().copied()),
+                    faq_table: false,
                 });
             } else {
                 let added = partners_cell(a, ci, missing.iter().copied());
                 edits.push(Edit {
                     span: cell.span().end..cell.span().end,
                     text: format!(", {added}"),
+                    faq_table: false,
                 });
             }
         }
@@ -486,6 +527,7 @@ pub(crate) fn owner_links(
         edits.push(Edit {
             span: start..end,
             text: link,
+            faq_table: false,
         });
     }
     edits
@@ -510,6 +552,13 @@ fn is_written_cell(text: &str, row: &crate::scan::Row, cell: &crate::scan::Cell)
 /// Replaces a directive that stands alone in its paragraph with rendered
 /// block content (tables separated by a blank line), continuing any list or
 /// quote prefix on the following lines.
+/// Whether `found` starts its line and ends with `\n` (or the text's end):
+/// its blocks then go in as they are, joined by blank lines.
+fn stands_plain(text: &str, found: &Found) -> bool {
+    let before = &text[..found.span.start];
+    (before.is_empty() || before.ends_with('\n')) && !text[found.span.end..].starts_with("\r\n")
+}
+
 fn block_edit(text: &str, found: &Found, blocks: Vec<String>) -> Edit {
     let span = found.span.clone();
     let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
@@ -541,7 +590,11 @@ fn block_edit(text: &str, found: &Found, blocks: Vec<String>) -> Edit {
             body.push_str("\n\n");
             body.push_str(&block);
         }
-        return Edit { span, text: body };
+        return Edit {
+            span,
+            text: body,
+            faq_table: false,
+        };
     }
     // Made in one string, not joined, split into lines and joined again.
     let lines = blocks.iter().map(|b| b.split('\n').count()).sum::<usize>() + blocks.len();
@@ -566,7 +619,11 @@ fn block_edit(text: &str, found: &Found, blocks: Vec<String>) -> Edit {
             body.push_str(line);
         }
     }
-    Edit { span, text: body }
+    Edit {
+        span,
+        text: body,
+        faq_table: false,
+    }
 }
 
 /// Where a directive stands, as far as expanding it goes.
@@ -752,19 +809,25 @@ pub fn apply(text: &str, edits: Vec<Edit>) -> Option<String> {
     if edits.is_empty() {
         return None;
     }
+    debug_assert!(
+        edits.iter().all(|e| !e.faq_table),
+        "a streaming renderer's edits are for write_applied"
+    );
     let mut out =
         String::with_capacity(text.len() + edits.iter().map(|e| e.text.len()).sum::<usize>());
     // Writing to a String cannot fail.
-    let _ = write_applied(&mut out, text, &edits);
+    let _ = write_applied(&mut out, text, &edits, &mut |_| Ok(()));
     (out != text).then_some(out)
 }
 
 /// Writes `text` with `edits` (sorted by span) applied, piece by piece, so the
-/// new text need not be made as a string of its own.
+/// new text need not be made as a string of its own. `faq_table` writes the
+/// chapter's FAQ report table where an edit asks for it ([`Edit::faq_table`]).
 pub fn write_applied(
     out: &mut dyn std::fmt::Write,
     text: &str,
     edits: &[Edit],
+    faq_table: &mut dyn FnMut(&mut dyn std::fmt::Write) -> std::fmt::Result,
 ) -> std::fmt::Result {
     let mut at = 0;
     for e in edits {
@@ -772,6 +835,9 @@ pub fn write_applied(
             continue; // overlapping edits cannot both apply; the first wins
         }
         out.write_str(&text[at..e.span.start])?;
+        if e.faq_table {
+            faq_table(out)?;
+        }
         out.write_str(&e.text)?;
         at = e.span.end;
     }

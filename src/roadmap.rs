@@ -410,6 +410,7 @@ pub fn table_edits(a: &Analysis, ci: usize, scan: &Scan) -> Vec<Edit> {
                     edits.push(Edit {
                         span: cell.span(),
                         text: key.rows[i].emoji.clone(),
+                        faq_table: false,
                     });
                 }
             }

@@ -233,9 +233,16 @@ fn many_chapter_book_with(n: usize, content_last: bool) -> String {
         let padding = "Some words to read. ".repeat(12);
         let content =
             format!(r#""content": "{text}\n\nChapter {i} \"quoted\" \\ tab\t.\n\n{padding}\n", "#);
+        // The first sub-chapter reports on every entry: its table is written
+        // straight into the book, the quoted one's made as an edit.
+        let sub_text = if i == 0 {
+            r"# Sub 0\n\n{{#vision faq-report}}\n\n> {{#vision faq-report}}\n".to_string()
+        } else {
+            format!(r"# Sub {i}\n")
+        };
         let sub = if i % 5 == 0 {
             format!(
-                r##"{{"Chapter": {{"name": "Sub {i}", "content": "# Sub {i}\n", "number": null, "sub_items": [],
+                r##"{{"Chapter": {{"name": "Sub {i}", "content": "{sub_text}", "number": null, "sub_items": [],
                     "path": "sub{i}.md", "source_path": "sub{i}.md", "parent_names": ["C{i}"]}}}}"##
             )
         } else {
@@ -291,11 +298,22 @@ fn the_written_book_holds_the_applied_texts_in_book_order() {
         );
         let mut written = Vec::new();
         plan.write_book(&request, &chapters, &mut written).unwrap();
+        let written = String::from_utf8(written).unwrap();
         assert_eq!(
-            String::from_utf8(written).unwrap(),
+            written,
             String::from_utf8(applied_book(&input)).unwrap(),
             "{n} chapters"
         );
+        // Both reports are there, the one written straight into the book
+        // (a row per story and character) and the quoted one.
+        let out: Value = serde_json::from_str(&written).unwrap();
+        let reports = out["items"][0]["Chapter"]["sub_items"][0]["Chapter"]["content"]
+            .as_str()
+            .unwrap();
+        assert!(reports.starts_with("# Sub 0\n\n| Entry | Kind | FAQ |\n| --- | --- | --- |\n| ["));
+        assert_eq!(reports.matches("\n| [").count(), n, "{reports}");
+        assert_eq!(reports.matches("\n> | [").count(), n, "{reports}");
+        assert!(reports.contains(&format!("\n\n**Total:** {n} entries")));
     }
 }
 
