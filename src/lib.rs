@@ -14,6 +14,7 @@ pub mod directive;
 pub mod escape;
 pub mod faq;
 pub mod index;
+pub mod memory;
 pub mod model;
 pub mod overview;
 pub mod parallel;
@@ -42,6 +43,13 @@ pub struct ChapterText<'a> {
     /// Where mdBook will render it (after its `index` preprocessor: README.md → index.md).
     pub path: Option<String>,
     pub content: std::borrow::Cow<'a, str>,
+}
+
+/// A chapter reads as its text wherever only the texts are needed.
+impl AsRef<str> for ChapterText<'_> {
+    fn as_ref(&self) -> &str {
+        &self.content
+    }
 }
 
 /// Everything the checks and the renderer read: the chapters, their scans,
@@ -92,9 +100,9 @@ impl Analyzed {
     }
 
     /// The analysis of `chapters`, the texts this was made from.
-    fn of<'a>(&'a self, chapters: &'a [ChapterText]) -> Analysis<'a> {
+    fn of<'a>(&'a self, chapters: &'a [impl AsRef<str>]) -> Analysis<'a> {
         Analysis {
-            texts: chapters.iter().map(|c| &*c.content).collect(),
+            texts: chapters.iter().map(AsRef::as_ref).collect(),
             chapters: &self.chapters,
             index: &self.index,
             relations: &self.relations,
@@ -154,7 +162,7 @@ impl Plan {
 
     /// The edits of every chapter of `chapters` (the texts the plan was made
     /// from), in book order, sorted by span; empty where nothing changes.
-    pub fn edits(&self, chapters: &[ChapterText]) -> Vec<Vec<render::Edit>> {
+    pub fn edits(&self, chapters: &[impl AsRef<str>]) -> Vec<Vec<render::Edit>> {
         render::render(&self.analyzed().of(chapters))
     }
 
@@ -167,22 +175,23 @@ impl Plan {
     pub fn write_book(
         &self,
         request: &wire::Request,
-        chapters: &[ChapterText],
+        chapters: &[impl AsRef<str>],
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let analysis = self.analyzed().of(chapters);
         let renderer = render::Renderer::streaming(&analysis);
         if !parallel::worth_threads(self.bytes) {
             let content = |n: usize, out: &mut dyn std::io::Write| {
-                write_escaped_chapter(&analysis, chapters, n, &renderer.chapter(n), out)
+                write_escaped_chapter(&analysis, n, &renderer.chapter(n), out)
             };
             return wire::write_book_with(request, out, &content);
         }
         std::thread::scope(|scope| {
             let (made, taken) = std::sync::mpsc::sync_channel(RENDERED_AHEAD);
             let renderer = &renderer;
+            let count = chapters.len();
             scope.spawn(move || {
-                for n in 0..chapters.len() {
+                for n in 0..count {
                     // The writer has stopped (it failed): so does this.
                     if made.send((n, renderer.chapter(n))).is_err() {
                         break;
@@ -205,7 +214,7 @@ impl Plan {
                         }
                     }
                 };
-                write_escaped_chapter(&analysis, chapters, n, &edits, out)
+                write_escaped_chapter(&analysis, n, &edits, out)
             };
             let written = wire::write_book_with(request, out, &content);
             drop(taken);
@@ -214,12 +223,11 @@ impl Plan {
     }
 
     /// Each chapter's final text, made one at a time as the iterator is read.
-    pub fn apply(self, chapters: Vec<ChapterText<'_>>) -> impl Iterator<Item = String> + '_ {
+    pub fn apply<T: AsRef<str>>(self, chapters: Vec<T>) -> impl Iterator<Item = String> {
         let edits = self.edits(&chapters);
-        chapters
-            .into_iter()
-            .zip(edits)
-            .map(|(c, edits)| render::apply(&c.content, edits).unwrap_or(c.content.into_owned()))
+        chapters.into_iter().zip(edits).map(|(c, edits)| {
+            render::apply(c.as_ref(), edits).unwrap_or_else(|| c.as_ref().to_owned())
+        })
     }
 }
 
@@ -228,17 +236,16 @@ impl Plan {
 /// string. A FAQ report's table is written here too ([`render::Edit::faq_table`]).
 fn write_escaped_chapter(
     analysis: &Analysis,
-    chapters: &[ChapterText],
     n: usize,
     edits: &[render::Edit],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let Some(chapter) = chapters.get(n) else {
+    let Some(&text) = analysis.texts.get(n) else {
         return Ok(());
     };
     let mut escaper = escape::Escaper::new(out);
     let mut faq_table = |out: &mut dyn std::fmt::Write| faq::write_report_table(analysis, n, out);
-    render::write_applied(&mut escaper, &chapter.content, edits, &mut faq_table).map_err(|_| {
+    render::write_applied(&mut escaper, text, edits, &mut faq_table).map_err(|_| {
         escaper.into_error().unwrap_or_else(|| {
             std::io::Error::other(format!("chapter {n}'s text could not be written"))
         })
@@ -246,12 +253,12 @@ fn write_escaped_chapter(
 }
 
 /// What the preprocessor has to say about the book it read: the request (its
-/// chapters taken out), the chapters and the plan for them.
+/// chapters' texts taken out), the texts and the plan for them.
 pub struct Preprocessed<'i> {
     pub request: wire::Request,
-    /// The chapters' texts (their names and paths are left empty: the
-    /// request has them).
-    pub chapters: Vec<ChapterText<'i>>,
+    /// Each chapter's text, in book order (the request has their names and
+    /// paths).
+    pub texts: Vec<std::borrow::Cow<'i, str>>,
     pub plan: Plan,
 }
 
@@ -287,6 +294,7 @@ pub fn preprocess<'i>(
         (request, scan_ahead.map(ScanAhead::finish))
     });
     let mut request = request.context("could not read the book from mdBook")?;
+    memory::return_freed();
     if let Some(warning) = wire::version_warning(request.mdbook_version()) {
         warn(warning);
     }
@@ -307,7 +315,7 @@ pub fn preprocess<'i>(
     let cost = |n: usize, bytes: usize| if ahead(n) { bytes / 16 } else { bytes };
     let scan_rest =
         |n: usize, text: &str| (!ahead(n)).then(|| scan::scan(text, settings, placeholders));
-    let (mut chapters, rest) = wire::take_chapters_in_place(&mut request, input, cost, scan_rest)
+    let (chapters, rest) = wire::take_chapters_in_place(&mut request, input, cost, scan_rest)
         .context("could not read the book from mdBook")?;
     // One scan a chapter (`rest` has one place a chapter), whichever made it.
     let all_scans = rest
@@ -319,16 +327,17 @@ pub fn preprocess<'i>(
     let src_dir = request.src_dir();
     let infos = chapter_infos(&chapters, all_scans, &config, settings, &src_dir);
     // The records hold what is read of the chapters' names and paths, and the
-    // book is written from the request's own: a book's worth of copies goes.
-    for c in &mut chapters {
-        c.name = String::new();
-        c.source_path = None;
-        c.path = None;
-    }
-    let plan = plan_infos(&chapters, infos, config, settings);
+    // book is written from the request's own: only the texts stay.
+    let mut texts: Vec<_> = chapters.into_iter().map(|c| c.content).collect();
+    texts.shrink_to_fit();
+    memory::return_freed();
+    let analyzed = Analyzed::new(infos, config, settings);
+    memory::return_freed();
+    let plan = check(&texts, analyzed);
+    memory::return_freed();
     Ok(Preprocessed {
         request,
-        chapters,
+        texts,
         plan,
     })
 }
@@ -423,7 +432,11 @@ fn plan_infos(
     config: Config,
     settings: ParseSettings,
 ) -> Plan {
-    let analyzed = Analyzed::new(infos, config, settings);
+    check(chapters, Analyzed::new(infos, config, settings))
+}
+
+/// Checks the chapters against their analysis: the plan.
+fn check(chapters: &[impl AsRef<str>], analyzed: Analyzed) -> Plan {
     let analysis = analyzed.of(chapters);
     let mut reporter = Reporter::new(analyzed.config.lints.clone());
     checks::run(&analysis, &mut reporter);

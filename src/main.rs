@@ -90,7 +90,7 @@ fn preprocess() -> anyhow::Result<ExitCode> {
         .context("could not read the book from mdBook")?;
     let Preprocessed {
         request,
-        chapters,
+        texts,
         mut plan,
     } = mdbook_vision::preprocess(&mut input, &mut |warning| eprintln!("{warning}"))?;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -108,14 +108,15 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     }
     // Told: not held while the book is written.
     drop(std::mem::take(&mut plan.diagnostics));
+    mdbook_vision::memory::return_freed();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, book_output());
-    plan.write_book(&request, &chapters, &mut out)
+    plan.write_book(&request, &texts, &mut out)
         .context("could not write the book to stdout")?;
     out.flush().context("could not write the book to stdout")?;
     // The process ends here: the system takes the book's memory back at once,
     // where freeing it piece by piece (the analysis most of all: millions of
     // small pieces) would take a noticeable while.
-    std::mem::forget((request, chapters, plan));
+    std::mem::forget((request, texts, plan));
     std::mem::forget(input);
     Ok(ExitCode::SUCCESS)
 }

@@ -270,7 +270,7 @@ fn applied_book(input: &str) -> Vec<u8> {
     let mut bytes = input.as_bytes().to_vec();
     let mdbook_vision::Preprocessed {
         mut request,
-        chapters,
+        texts: chapters,
         plan,
     } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
     let texts: Vec<String> = plan.apply(chapters).collect();
@@ -289,7 +289,7 @@ fn the_written_book_holds_the_applied_texts_in_book_order() {
         let mut bytes = input.as_bytes().to_vec();
         let mdbook_vision::Preprocessed {
             request,
-            chapters,
+            texts: chapters,
             plan,
         } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
         assert!(
@@ -327,7 +327,7 @@ fn texts_asked_for_out_of_book_order_are_written_with_their_own_edits() {
     let mut bytes = input.as_bytes().to_vec();
     let mdbook_vision::Preprocessed {
         request,
-        chapters,
+        texts: chapters,
         plan,
     } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
     let mut written = Vec::new();
@@ -372,7 +372,7 @@ fn output_that_fails_stops_the_writing_with_its_error() {
     let mut bytes = input.as_bytes().to_vec();
     let mdbook_vision::Preprocessed {
         request,
-        chapters,
+        texts: chapters,
         plan,
     } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
     for left in [0, 1, 5_000, 100_000] {
