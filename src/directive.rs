@@ -313,7 +313,11 @@ fn build(
                         help: Some(help),
                     });
                 };
-                args.push(Arg::new(Some(key), values.keep(&value), span));
+                args.push(Arg::new(
+                    Some(key),
+                    values.keep_found(&value, span.clone()),
+                    span,
+                ));
             }
             None => {
                 if !name.positional().contains(&value.as_str()) {
@@ -331,7 +335,11 @@ fn build(
                         help: Some(help),
                     });
                 }
-                args.push(Arg::new(None, values.keep(&value), span));
+                args.push(Arg::new(
+                    None,
+                    values.keep_found(&value, span.clone()),
+                    span,
+                ));
             }
         }
     }

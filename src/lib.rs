@@ -32,6 +32,7 @@ use config::Config;
 use diag::{Diagnostic, Reporter, SourceFile};
 use index::{ChapterInfo, Index};
 use scan::ParseSettings;
+use std::borrow::Cow;
 
 /// One chapter's text going in and out of the pipeline: borrowed from the
 /// input the preprocessor read (see [`wire::take_chapters_in_place`]), or owned.
@@ -269,9 +270,34 @@ pub struct Preprocessed<'i> {
 ///
 /// The chapters' texts are unescaped where they lie in `input` and borrowed
 /// from it: the book is in memory once, not as the input and again as texts.
-pub fn preprocess<'i>(
+/// The input is never given back (the binary's process ends once the book
+/// is written) so that the scans, which live as long, keep their strings as
+/// ranges of the texts rather than copies.
+pub fn preprocess(
+    input: &'static mut [u8],
+    warn: &mut dyn FnMut(String),
+) -> anyhow::Result<Preprocessed<'static>> {
+    preprocess_keeping(input, warn, Some(&|text| text))
+}
+
+/// [`preprocess`] for an input that is given back once the result goes (a
+/// fuzz target's, a library caller's that runs many books): the scans copy
+/// their strings, and no chapter is scanned while the book is still read.
+pub fn preprocess_borrowed<'i>(
     input: &'i mut [u8],
     warn: &mut dyn FnMut(String),
+) -> anyhow::Result<Preprocessed<'i>> {
+    preprocess_keeping(input, warn, None)
+}
+
+/// The texts as the scans may keep ranges of (the identity, for an input
+/// that lasts as long as the process), or `None` when the scans copy.
+type Lasting<'a, 'i> = Option<&'a (dyn Fn(&'i str) -> &'static str + Sync)>;
+
+fn preprocess_keeping<'i>(
+    input: &'i mut [u8],
+    warn: &mut dyn FnMut(String),
+    lasting: Lasting<'_, 'i>,
 ) -> anyhow::Result<Preprocessed<'i>> {
     use anyhow::Context as _;
     // The configuration is read once, as soon as the context is: the scans
@@ -279,7 +305,9 @@ pub fn preprocess<'i>(
     let mut config_read: Option<Result<Config, config::ConfigError>> = None;
     let (request, scanned) = std::thread::scope(|scope| {
         // A small book is read on this thread alone: a helper would cost more than it saves.
-        let small = !parallel::worth_threads(input.len());
+        // Scans made ahead read from their texts once these are unescaped
+        // in place, so they need texts that last.
+        let small = !parallel::worth_threads(input.len()) || lasting.is_none();
         let start = |context: &serde_json::Value| {
             let book_config = context.get("config").unwrap_or(&serde_json::Value::Null);
             let config = config_read.insert(Config::from_book_config(book_config));
@@ -305,7 +333,7 @@ pub fn preprocess<'i>(
     .context("invalid configuration in book.toml")?;
     let settings = ParseSettings::for_book(request.line(), request.book_config());
     let placeholders = &config.placeholders;
-    let mut scans: Vec<Option<Box<scan::Scan>>> = match scanned {
+    let mut scans: Vec<Option<scan::Unattached>> = match scanned {
         Some((scanned_with, scans)) if scanned_with == settings => scans,
         _ => Vec::new(),
     };
@@ -313,15 +341,32 @@ pub fn preprocess<'i>(
     // Scanning costs far more than unescaping, which is all the others need.
     let ahead = |n: usize| scans.get(n).is_some_and(Option::is_some);
     let cost = |n: usize, bytes: usize| if ahead(n) { bytes / 16 } else { bytes };
-    let scan_rest =
-        |n: usize, text: &str| (!ahead(n)).then(|| scan::scan(text, settings, placeholders));
+    let scan_rest = |n: usize, text: &'i str| {
+        (!ahead(n)).then(|| match lasting {
+            Some(lasting) => {
+                let text = lasting(text);
+                scan::scan_in_place(text, settings, placeholders).attach(text)
+            }
+            None => scan::scan(text, settings, placeholders),
+        })
+    };
     let (chapters, rest) = wire::take_chapters_in_place(&mut request, input, cost, scan_rest)
         .context("could not read the book from mdBook")?;
+    // A scan made ahead reads from its chapter's text, now where it stays.
+    // (Every text scanned ahead is in the input; one that is not would be
+    // scanned again with the chapters not scanned yet.)
+    let attach = |n: usize, ahead: scan::Unattached| match (&chapters[n].content, lasting) {
+        (Cow::Borrowed(text), Some(lasting)) => Some(ahead.attach(lasting(text))),
+        _ => None,
+    };
     // One scan a chapter (`rest` has one place a chapter), whichever made it.
     let all_scans = rest
         .into_iter()
         .enumerate()
-        .map(|(n, made)| made.flatten().or_else(|| scans.get_mut(n)?.take()))
+        .map(|(n, made)| {
+            made.flatten()
+                .or_else(|| attach(n, scans.get_mut(n)?.take()?))
+        })
         .collect();
     drop(scans); // emptied, and a book's worth of slots: not held through the analysis
     let src_dir = request.src_dir();
@@ -453,7 +498,7 @@ fn check(chapters: &[impl AsRef<str>], analyzed: Analyzed) -> Plan {
 /// [`wire::ContentSink`] that hands each text to the other cores.
 pub struct ScanAhead<'s> {
     settings: ParseSettings,
-    stream: parallel::Stream<'s, Pushed<'s>, (Pushed<'s>, Box<scan::Scan>)>,
+    stream: parallel::Stream<'s, Pushed<'s>, (Pushed<'s>, scan::Unattached)>,
     pushed: usize,
     /// For each chapter (by number), the order of its last text pushed: a
     /// chapter object with its `content` twice keeps the last (as JSON does).
@@ -489,7 +534,7 @@ impl<'s> ScanAhead<'s> {
                 let scan = TEXT.with_borrow_mut(|text| {
                     text.clear();
                     let _ = escape::unescape_into(pushed.2, text);
-                    scan::scan(text, settings, &placeholders)
+                    scan::scan_in_place(text, settings, &placeholders)
                 });
                 (pushed, scan)
             }),
@@ -502,9 +547,9 @@ impl<'s> ScanAhead<'s> {
     /// far by chapter number (for [`plan_scanned`]). The texts not scanned yet
     /// are left for after the parse: by then they lie unescaped in the input,
     /// so unescaping a copy just to scan it would be work done twice.
-    pub fn finish(self) -> (ParseSettings, Vec<Option<Box<scan::Scan>>>) {
+    pub fn finish(self) -> (ParseSettings, Vec<Option<scan::Unattached>>) {
         let (done, _not_started) = self.stream.stop();
-        let mut by_chapter: Vec<Option<Box<scan::Scan>>> = Vec::new();
+        let mut by_chapter: Vec<Option<scan::Unattached>> = Vec::new();
         by_chapter.resize_with(self.last_pushed.len(), || None);
         for ((order, chapter, _), scan) in done {
             if self.last_pushed[chapter] == order {

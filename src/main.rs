@@ -88,11 +88,13 @@ fn preprocess() -> anyhow::Result<ExitCode> {
         .lock()
         .read_to_end(&mut input)
         .context("could not read the book from mdBook")?;
+    // Held to the end of the process, as the texts and their scans are.
+    let input: &'static mut [u8] = input.leak();
     let Preprocessed {
         request,
         texts,
         mut plan,
-    } = mdbook_vision::preprocess(&mut input, &mut |warning| eprintln!("{warning}"))?;
+    } = mdbook_vision::preprocess(input, &mut |warning| eprintln!("{warning}"))?;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     {
         let mut stderr = std::io::BufWriter::with_capacity(1 << 16, std::io::stderr().lock());
@@ -117,7 +119,6 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     // where freeing it piece by piece (the analysis most of all: millions of
     // small pieces) would take a noticeable while.
     std::mem::forget((request, texts, plan));
-    std::mem::forget(input);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -312,9 +312,49 @@ type OpenHeading<'a> = (Tag<'a>, Range<usize>);
 /// Scans one chapter. A chapter of 4 GiB or more (offsets are kept in `u32`)
 /// is left alone: it scans as empty, so nothing in it is read or changed.
 /// `placeholders` are the book's, for the verdict on each FAQ text run.
+/// The scan's strings are copies: it does not need `text` once made.
 pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) -> Box<Scan> {
+    scan_keeping(text, settings, placeholders, Strings::new()).0
+}
+
+/// A scan whose strings are, where they can be, ranges of the text it was
+/// made from ([`scan_in_place`]); they read once the text that stays is
+/// given to it.
+pub struct Unattached {
+    scan: Box<Scan>,
+    strings: crate::shared_str::Buffer,
+}
+
+impl Unattached {
+    /// The scan, its strings reading from `text`: the text it was made from,
+    /// or one equal to it.
+    pub fn attach(self, text: &'static str) -> Box<Scan> {
+        debug_assert_eq!(text.len(), self.scan.text_len, "attached to another text");
+        crate::shared_str::attach(&self.strings, text);
+        self.scan
+    }
+}
+
+/// [`scan`] for a text that will stay in memory as long as its scan (the
+/// preprocessor's input): strings written in the text as they are (most link
+/// texts and targets, plain headings, directive values) are not copied.
+pub fn scan_in_place(
+    text: &str,
+    settings: ParseSettings,
+    placeholders: &Placeholders,
+) -> Unattached {
+    let (scan, strings) = scan_keeping(text, settings, placeholders, Strings::over(text));
+    Unattached { scan, strings }
+}
+
+fn scan_keeping<'t>(
+    text: &'t str,
+    settings: ParseSettings,
+    placeholders: &Placeholders,
+    mut strings: Strings<'t>,
+) -> (Box<Scan>, crate::shared_str::Buffer) {
     if u32::try_from(text.len()).is_err() {
-        return Box::default();
+        return (Box::default(), strings.finish());
     }
     let parser = Parser::new_ext(text, settings.options);
     let mut events = parser.into_offset_iter();
@@ -339,9 +379,8 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
     // tables are all held at once).
     let mut cell_links: Vec<Link> = Vec::new();
     let mut row_cells: Vec<Cell> = Vec::new();
-    // The chapter's strings, and the texts of the cell and link being read
-    // (one buffer each, reused: a link's text grows inside its cell's).
-    let mut strings = Strings::new();
+    // The texts of the cell and link being read (one buffer each, reused: a
+    // link's text grows inside its cell's); `strings` keeps the chapter's.
     let mut cell_text = String::new();
     let mut link_text = String::new();
     let mut html_block: Option<usize> = None;
@@ -456,11 +495,11 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                                 plain_id: plain.then_some(settings.line),
                                 start: span.start as u32,
                                 end: span.end as u32,
-                                text: strings.keep_from(text),
+                                text: strings.keep_from_found(text, span.clone()),
                                 kept_id: if plain {
                                     strings.empty()
                                 } else {
-                                    strings.keep(&id)
+                                    strings.keep_found(&id, span.clone())
                                 },
                             });
                         }
@@ -479,7 +518,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                     }
                     TagEnd::Link => {
                         if let (Some(mut l), Some(_)) = (link.take(), cell.as_ref()) {
-                            l.text = strings.keep(&link_text);
+                            l.text = strings.keep_found(&link_text, l.span());
                             cell_links.push(l);
                         }
                     }
@@ -489,7 +528,7 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
                             // A cell that is one link reads as the link's text: kept once.
                             c.text = match c.links.last() {
                                 Some(l) if strings.kept(&l.text) == cell_text => l.text.clone(),
-                                _ => strings.keep(&cell_text),
+                                _ => strings.keep_found(&cell_text, c.span()),
                             };
                             row_cells.push(c);
                         }
@@ -538,8 +577,9 @@ pub fn scan(text: &str, settings: ParseSettings, placeholders: &Placeholders) ->
         term_ids: out.term_ids.into_boxed_slice(),
         outline: outline.finish(text),
     };
-    scan.seal(&strings.finish());
-    Box::new(scan)
+    let buffer = strings.finish();
+    scan.seal(&buffer);
+    (Box::new(scan), buffer)
 }
 
 /// Adds inline text to the cell and the link being read, if any

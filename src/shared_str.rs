@@ -4,14 +4,32 @@
 //! dozens of such strings, mostly short: one allocation a chapter rather than
 //! one a string saves the allocator's header and rounding on each, and the
 //! room each `String` grew by.
+//!
+//! Where the chapter's text stays in memory as long as its scan (the
+//! preprocessor's, whose texts are its input), a string that is written out
+//! in the text as it is (most link texts and targets, plain headings,
+//! directive values) is a range of the text instead, and is not copied at all.
 
 use std::fmt;
-use std::ops::Deref;
-use std::sync::Arc;
+use std::ops::{Deref, Range};
+use std::sync::{Arc, OnceLock};
 
-/// A chapter's finished buffer of strings. The `Box` inside makes the `Arc`
-/// a thin pointer, so a [`SharedStr`] is 16 bytes rather than 24.
-pub type Buffer = Arc<Box<str>>;
+/// A chapter's finished strings, shared by all of them. An `Arc` of a sized
+/// struct is a thin pointer, so a [`SharedStr`] is 16 bytes.
+pub type Buffer = Arc<Held>;
+
+/// What a chapter's strings are ranges of.
+pub struct Held {
+    /// The strings made for the chapter: those not found in its text as they are.
+    copies: Box<str>,
+    /// The chapter's text, for the strings that are ranges of it: given by
+    /// [`attach`] once the text is where it stays.
+    text: OnceLock<&'static str>,
+}
+
+/// Marks a string's start as an offset in the chapter's text rather than in
+/// its copies. Texts of 2 GiB or more keep copies only.
+const IN_TEXT: u32 = 1 << 31;
 
 /// A string in a buffer shared with others: cloning it copies no text.
 #[derive(Clone)]
@@ -19,17 +37,24 @@ pub struct SharedStr {
     /// `None` while its chapter is still being scanned (no reference count
     /// to keep up for a buffer not made yet).
     buffer: Option<Buffer>,
+    /// With [`IN_TEXT`] set, where it starts in the chapter's text.
     start: u32,
     end: u32,
 }
 
 impl SharedStr {
-    /// The text (empty for a string not sealed yet).
+    /// The text (empty for a string not sealed yet, or a range of a text not
+    /// attached yet).
     pub fn as_str(&self) -> &str {
-        self.buffer
-            .as_ref()
-            .and_then(|b| b.get(self.start as usize..self.end as usize))
-            .unwrap_or("")
+        let Some(held) = &self.buffer else {
+            return "";
+        };
+        let range = (self.start & !IN_TEXT) as usize..self.end as usize;
+        let from = match self.start & IN_TEXT {
+            0 => Some(&*held.copies),
+            _ => held.text.get().copied(),
+        };
+        from.and_then(|s| s.get(range)).unwrap_or("")
     }
 
     /// The string without the blanks around it, in the same buffer.
@@ -37,12 +62,13 @@ impl SharedStr {
         let s = self.as_str();
         let lead = s.len() - s.trim_start().len();
         let text = s.trim();
-        // Both fit: they are within the string's own range.
+        // Both fit: they are within the string's own range (and the mark
+        // stays: the offset is below it).
         let start = self.start + lead as u32;
         SharedStr {
             buffer: self.buffer.clone(),
             start,
-            end: start + text.len() as u32,
+            end: (start & !IN_TEXT) + text.len() as u32,
         }
     }
 }
@@ -52,7 +78,10 @@ impl From<&str> for SharedStr {
     fn from(s: &str) -> SharedStr {
         let end = u32::try_from(s.len()).expect("a shared string is below 4 GiB");
         SharedStr {
-            buffer: Some(Arc::new(Box::from(s))),
+            buffer: Some(Arc::new(Held {
+                copies: Box::from(s),
+                text: OnceLock::new(),
+            })),
             start: 0,
             end,
         }
@@ -106,8 +135,11 @@ impl fmt::Display for SharedStr {
 
 /// A chapter's strings while it is scanned: each [`SharedStr`] handed out
 /// reads as empty until [`Strings::seal`] gives it the finished buffer.
-pub struct Strings {
+pub struct Strings<'t> {
     buffer: String,
+    /// The text being scanned, when its strings may be ranges of it
+    /// ([`Strings::over`]).
+    text: Option<&'t str>,
 }
 
 thread_local! {
@@ -116,11 +148,30 @@ thread_local! {
     static SPARE: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
 }
 
-impl Strings {
-    pub fn new() -> Strings {
+impl Strings<'static> {
+    /// Strings that are all copies: they read back as soon as they are sealed.
+    pub fn new() -> Strings<'static> {
+        Strings::with_text(None)
+    }
+}
+
+impl<'t> Strings<'t> {
+    /// Strings of `text`'s scan, which are ranges of `text` where they are
+    /// written in it as they are. Those read as empty until the text is
+    /// [`attach`]ed to the finished buffer.
+    pub fn over(text: &'t str) -> Strings<'t> {
+        // Past the mark, offsets would not fit: copies only.
+        Strings::with_text(
+            u32::try_from(text.len())
+                .is_ok_and(|n| n < IN_TEXT)
+                .then_some(text),
+        )
+    }
+
+    fn with_text(text: Option<&'t str>) -> Strings<'t> {
         let mut buffer = SPARE.take();
         buffer.clear();
-        Strings { buffer }
+        Strings { buffer, text }
     }
 
     /// The buffer as it stands, to append a string to; [`Strings::keep_from`]
@@ -143,8 +194,38 @@ impl Strings {
         }
     }
 
-    /// Keeps `s` as one of the chapter's strings.
+    /// Keeps `s` as one of the chapter's strings: a range of the text when
+    /// `s` is a part of it (borrowed from it), a copy otherwise.
     pub fn keep(&mut self, s: &str) -> SharedStr {
+        if let Some(text) = self.text {
+            let at = (s.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+            if at <= text.len() && s.len() <= text.len() - at && !s.is_empty() {
+                return in_text(at..at + s.len());
+            }
+        }
+        self.copy(s)
+    }
+
+    /// Keeps `s`, made from the text's range `within`: a range of the text
+    /// where `s` is written there as it is, a copy otherwise.
+    pub fn keep_found(&mut self, s: &str, within: Range<usize>) -> SharedStr {
+        match self.find(s, within) {
+            Some(found) => in_text(found),
+            None => self.copy(s),
+        }
+    }
+
+    /// Where `s` is first written in the text's range `within`, if it is.
+    fn find(&self, s: &str, within: Range<usize>) -> Option<Range<usize>> {
+        let area = self.text?.get(within.clone())?;
+        if s.is_empty() {
+            return None;
+        }
+        let at = within.start + memchr::memmem::find(area.as_bytes(), s.as_bytes())?;
+        Some(at..at + s.len())
+    }
+
+    fn copy(&mut self, s: &str) -> SharedStr {
         let start = self.buffer.len();
         self.buffer.push_str(s);
         self.keep_from(start)
@@ -162,17 +243,36 @@ impl Strings {
         }
     }
 
+    /// [`Strings::keep_from`], as a range of the text where what was
+    /// appended since `start` is written as it is in the text's range `within`.
+    pub fn keep_from_found(&mut self, start: usize, within: Range<usize>) -> SharedStr {
+        let found = self.buffer.get(start..).and_then(|s| self.find(s, within));
+        match found {
+            Some(found) => {
+                self.buffer.truncate(start);
+                in_text(found)
+            }
+            None => self.keep_from(start),
+        }
+    }
+
     /// The text of a string kept here and not sealed yet.
     pub fn kept(&self, s: &SharedStr) -> &str {
-        self.buffer
-            .get(s.start as usize..s.end as usize)
-            .unwrap_or("")
+        let range = (s.start & !IN_TEXT) as usize..s.end as usize;
+        let from = match s.start & IN_TEXT {
+            0 => Some(self.buffer.as_str()),
+            _ => self.text,
+        };
+        from.and_then(|f| f.get(range)).unwrap_or("")
     }
 
     /// The finished buffer: every string kept from it is given it with
     /// [`Strings::seal`].
     pub fn finish(mut self) -> Buffer {
-        let finished = Arc::new(Box::from(self.buffer.as_str()));
+        let finished = Arc::new(Held {
+            copies: Box::from(self.buffer.as_str()),
+            text: OnceLock::new(),
+        });
         SPARE.set(std::mem::take(&mut self.buffer));
         finished
     }
@@ -183,10 +283,26 @@ impl Strings {
     }
 }
 
-impl Default for Strings {
-    fn default() -> Strings {
+impl Default for Strings<'static> {
+    fn default() -> Strings<'static> {
         Strings::new()
     }
+}
+
+/// A string that is the range `r` of the chapter's text (which [`Strings::over`] keeps below the mark).
+fn in_text(r: Range<usize>) -> SharedStr {
+    SharedStr {
+        buffer: None,
+        start: r.start as u32 | IN_TEXT,
+        end: r.end as u32,
+    }
+}
+
+/// Gives the strings of `buffer` that are ranges of their chapter's text
+/// that text, now where it stays: the very text they were found in, or one
+/// equal to it. A buffer is attached once; later calls change nothing.
+pub fn attach(buffer: &Buffer, text: &'static str) {
+    let _ = buffer.text.set(text);
 }
 
 #[cfg(test)]
@@ -225,5 +341,47 @@ mod tests {
             c.buffer.as_ref().unwrap(),
             a.buffer.as_ref().unwrap()
         ));
+    }
+
+    #[test]
+    fn strings_over_a_text_are_ranges_of_it_where_it_has_them_as_they_are() {
+        static TEXT: &str = "# A  heading\n\n| [Grace](grace.md) |";
+        let mut strings = Strings::over(TEXT);
+        // Borrowed from the text: a range of it.
+        let mut dest = strings.keep(&TEXT[24..32]);
+        // Made, and found where it was made from.
+        let mut link = strings.keep_found("Grace", 16..33);
+        // Made, and not in the text as it is: a copy.
+        let mut plain = strings.keep_found("A heading", 0..12);
+        let start = strings.buffer().len();
+        strings.buffer().push_str(" A  heading");
+        let mut heading = strings.keep_from_found(start, 0..12);
+        assert_eq!(strings.since(start), "", "found: the copy is dropped");
+        assert_eq!(strings.kept(&dest), "grace.md");
+        assert_eq!(strings.kept(&link), "Grace");
+        assert_eq!(strings.kept(&plain), "A heading");
+        assert_eq!(strings.kept(&heading), " A  heading");
+        let buffer = strings.finish();
+        assert_eq!(
+            &*buffer.copies, "A heading",
+            "only the string not in the text"
+        );
+        for s in [&mut dest, &mut link, &mut plain, &mut heading] {
+            Strings::seal(s, &buffer);
+        }
+        // Ranges of the text read once it is attached.
+        assert_eq!(dest, "");
+        assert_eq!(plain, "A heading");
+        attach(&buffer, TEXT);
+        assert_eq!(dest, "grace.md");
+        assert_eq!(link, "Grace");
+        assert_eq!(heading.trimmed(), "A  heading");
+        assert_eq!(heading.trimmed().trimmed(), "A  heading");
+        assert_eq!(SharedStr::from(" x ").trimmed(), "x");
+        // Copies only: nothing needs attaching.
+        let mut copies = Strings::new();
+        let mut s = copies.keep(&TEXT[24..32]);
+        Strings::seal(&mut s, &copies.finish());
+        assert_eq!(s, "grace.md");
     }
 }

@@ -267,12 +267,13 @@ fn many_chapter_book_with(n: usize, content_last: bool) -> String {
 
 /// The book as the plan's texts, applied and put back, serialise it.
 fn applied_book(input: &str) -> Vec<u8> {
-    let mut bytes = input.as_bytes().to_vec();
+    // The preprocessor keeps its input to the end of the process.
+    let bytes: &'static mut [u8] = input.as_bytes().to_vec().leak();
     let mdbook_vision::Preprocessed {
         mut request,
         texts: chapters,
         plan,
-    } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
+    } = mdbook_vision::preprocess(bytes, &mut |_| {}).unwrap();
     let texts: Vec<String> = plan.apply(chapters).collect();
     mdbook_vision::wire::put_chapters(&mut request, texts);
     let mut out = Vec::new();
@@ -286,12 +287,13 @@ fn the_written_book_holds_the_applied_texts_in_book_order() {
         let input = many_chapter_book(n);
         // The last is past 1 MiB: scanned on the other core as it is parsed.
         assert_eq!(input.len() > 1 << 20, n == 4000, "{} bytes", input.len());
-        let mut bytes = input.as_bytes().to_vec();
+        // The preprocessor keeps its input to the end of the process.
+        let bytes: &'static mut [u8] = input.as_bytes().to_vec().leak();
         let mdbook_vision::Preprocessed {
             request,
             texts: chapters,
             plan,
-        } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
+        } = mdbook_vision::preprocess(bytes, &mut |_| {}).unwrap();
         assert!(
             plan.edits(&chapters).iter().any(|e| !e.is_empty()),
             "some text changes"
@@ -317,6 +319,89 @@ fn the_written_book_holds_the_applied_texts_in_book_order() {
     }
 }
 
+/// A vision book of `n` characters, status quo stories and shiny futures,
+/// linked every way a book writes it: directives with values plain and
+/// quoted, hand-written tables of links and of plain names, headings with
+/// markup, FAQs.
+fn linked_vision_book(n: usize) -> String {
+    let chapter = |path: String, text: String| {
+        let text = serde_json::to_string(&text).unwrap();
+        format!(
+            r#"{{"Chapter": {{"name": "{path}", "content": {text}, "number": null,
+                "sub_items": [], "path": "{path}", "source_path": "{path}", "parent_names": []}}}}"#
+        )
+    };
+    let mut items = Vec::new();
+    for i in 0..n {
+        // One link that lands nowhere (each would be checked against every title).
+        let broken = if i == 0 {
+            ", [none](../status_quo/missing.md)"
+        } else {
+            ""
+        };
+        items.push(chapter(
+            format!("characters/grace{i}.md"),
+            format!("# Grace{i}: a tester\n\nShe tests *things*.\n"),
+        ));
+        items.push(chapter(
+            format!("status_quo/sq{i}.md"),
+            format!(
+                "# 😱 Status quo stories: Grace{i} tries `async` (story {i})\n\n\
+                 {{{{#vision status-quo character=Grace{i} future=\"Grace{i} has a blast\" \
+                 assigned=\"@someone\"}}}}\n\n## The story\n\nShe reads [the guide](../characters/grace{i}.md).\n\n\
+                 ## 🤔 Frequently Asked Questions\n\n### What are the morals of the story?\n\n* Tests help.\n"
+            ),
+        ));
+        items.push(chapter(
+            format!("shiny_future/sf{i}.md"),
+            format!(
+                "# ✨ Shiny future stories: Grace{i} has a blast\n\n\
+                 | Character | Status quo | Assigned To |\n| --- | --- | --- |\n\
+                 | Grace{i} | [Grace{i} tries `async`](../status_quo/sq{i}.md){broken} \
+                 | someone |\n\n## The [story](#the-story) itself\n\nAll good.\n"
+            ),
+        ));
+    }
+    format!(
+        r#"[{}, {{"items": [{}], "__non_exhaustive": null}}]"#,
+        context("0.5.4"),
+        items.join(",")
+    )
+}
+
+#[test]
+fn a_borrowed_input_gives_the_same_book_and_diagnostics_as_one_kept_to_the_end() {
+    // The kept input's scans hold ranges of its texts (and a big book's are
+    // made ahead, from copies, then attached); the borrowed one's copy their
+    // strings. Both must read the same.
+    for n in [10, 1500] {
+        let input = linked_vision_book(n);
+        assert_eq!(input.len() > 1 << 20, n == 1500, "{} bytes", input.len());
+        let written = |p: mdbook_vision::Preprocessed| {
+            let mut out = Vec::new();
+            p.plan.write_book(&p.request, &p.texts, &mut out).unwrap();
+            let told = mdbook_vision::diag::render_human(&p.plan.diagnostics, false);
+            (String::from_utf8(out).unwrap(), told)
+        };
+        let kept = mdbook_vision::preprocess(input.as_bytes().to_vec().leak(), &mut |_| {});
+        let mut bytes = input.as_bytes().to_vec();
+        let borrowed = mdbook_vision::preprocess_borrowed(&mut bytes, &mut |_| {});
+        let (kept, borrowed) = (written(kept.unwrap()), written(borrowed.unwrap()));
+        // The stories' tables name their characters and partners by link.
+        let last = n - 1;
+        let expanded = format!(
+            "| [Grace{last}](../characters/grace{last}.md) | \
+             [Grace{last} has a blast](../shiny_future/sf{last}.md) |"
+        );
+        assert!(kept.0.contains(&expanded), "{expanded}");
+        // A character named in plain text is linked.
+        let linked = format!("| [Grace{last}](../characters/grace{last}.md) | [Grace{last} tries");
+        assert!(kept.0.contains(&linked), "{linked}");
+        assert!(kept.1.contains("missing.md"), "{}", kept.1);
+        assert_eq!(kept, borrowed, "{n} stories");
+    }
+}
+
 #[test]
 fn texts_asked_for_out_of_book_order_are_written_with_their_own_edits() {
     // Past 1 MiB, so each chapter's edits are made on another core ahead of
@@ -324,12 +409,13 @@ fn texts_asked_for_out_of_book_order_are_written_with_their_own_edits() {
     // text before its parent's.
     let input = many_chapter_book_with(4000, true);
     assert!(input.len() > 1 << 20);
-    let mut bytes = input.as_bytes().to_vec();
+    // The preprocessor keeps its input to the end of the process.
+    let bytes: &'static mut [u8] = input.as_bytes().to_vec().leak();
     let mdbook_vision::Preprocessed {
         request,
         texts: chapters,
         plan,
-    } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
+    } = mdbook_vision::preprocess(bytes, &mut |_| {}).unwrap();
     let mut written = Vec::new();
     plan.write_book(&request, &chapters, &mut written).unwrap();
     let written = String::from_utf8(written).unwrap();
@@ -369,12 +455,13 @@ impl Write for FailingAfter {
 #[test]
 fn output_that_fails_stops_the_writing_with_its_error() {
     let input = many_chapter_book(500);
-    let mut bytes = input.as_bytes().to_vec();
+    // The preprocessor keeps its input to the end of the process.
+    let bytes: &'static mut [u8] = input.as_bytes().to_vec().leak();
     let mdbook_vision::Preprocessed {
         request,
         texts: chapters,
         plan,
-    } = mdbook_vision::preprocess(&mut bytes, &mut |_| {}).unwrap();
+    } = mdbook_vision::preprocess(bytes, &mut |_| {}).unwrap();
     for left in [0, 1, 5_000, 100_000] {
         let err = plan
             .write_book(&request, &chapters, &mut FailingAfter { left })
