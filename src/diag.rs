@@ -172,8 +172,26 @@ impl Reporter {
 
     /// The diagnostics sorted by file, line and column (stable for equal positions).
     pub fn finish(mut self) -> Vec<Diagnostic> {
-        self.diagnostics
-            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        let d = &mut self.diagnostics;
+        // The order is found among their numbers, then the diagnostics are
+        // moved into it: a stable sort of the diagnostics themselves would
+        // take room for half of them again (a book can have thousands).
+        let mut order: Vec<u32> = (0..d.len() as u32).collect();
+        order.sort_by(|&i, &j| {
+            let (a, b) = (&d[i as usize], &d[j as usize]);
+            (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column))
+        });
+        // Place `order[k]` at `k`, one cycle of the permutation at a time.
+        for start in 0..order.len() {
+            let mut at = start;
+            while order[at] as usize != start {
+                let from = order[at] as usize;
+                d.swap(at, from);
+                order[at] = at as u32;
+                at = from;
+            }
+            order[at] = at as u32;
+        }
         self.diagnostics
     }
 }
@@ -441,6 +459,49 @@ mod tests {
             line: lines.len(),
             column: last.chars().count() + 1,
         }
+    }
+
+    #[test]
+    fn finished_diagnostics_are_in_file_and_position_order_and_stable_for_ties() {
+        let text = "a\nb\nc\nd\n";
+        let (x, y) = ("src/x.md", "src/a.md");
+        // (file, offset) in report order; messages number them.
+        let reports = [
+            (x, 6),
+            (y, 2),
+            (x, 0),
+            (x, 6),
+            (y, 0),
+            (x, 2),
+            (x, 6),
+            (y, 2),
+        ];
+        let mut reporter = Reporter::default();
+        for (n, (path, at)) in reports.iter().enumerate() {
+            let file = SourceFile {
+                display_path: path,
+                text,
+            };
+            reporter.report(&file, *at..*at + 1, Draft::new(MISSING_FAQ, n.to_string()));
+        }
+        let order: Vec<String> = reporter
+            .finish()
+            .into_iter()
+            .map(|d| format!("{}:{}:{}", d.file, d.line, d.message))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "src/a.md:1:4",
+                "src/a.md:2:1",
+                "src/a.md:2:7",
+                "src/x.md:1:2",
+                "src/x.md:2:5",
+                "src/x.md:4:0",
+                "src/x.md:4:3",
+                "src/x.md:4:6"
+            ]
+        );
     }
 
     #[test]

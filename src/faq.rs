@@ -125,12 +125,13 @@ fn analyse_all(a: &Analysis) -> Vec<EntryFaq> {
     // Each entry is read on its own, so the entries share the cores; an
     // entry weighs as much as its chapter's text (most books hold few per page).
     let weight = |e: &crate::index::Entry| a.texts[e.chapter].len();
-    crate::parallel::map(&a.index.entries, weight, |id, entry| {
+    let analysed = crate::parallel::map(&a.index.entries, weight, |id, entry| {
         analyse_entry(a, placeholders, &fixed, id, entry)
-    })
-    .into_iter()
-    .flatten()
-    .collect()
+    });
+    // Held to the end: sized to what it holds, not grown by doubling.
+    let mut faqs = Vec::with_capacity(analysed.iter().flatten().count());
+    faqs.extend(analysed.into_iter().flatten());
+    faqs
 }
 
 /// What one entry's FAQ lacks; `None` when its kind requires no questions.

@@ -19,19 +19,20 @@ pub struct Written {
     /// offsets: a story can name dozens).
     start: u32,
     end: u32,
-    /// The destination, when it was written as a link.
-    pub link: Option<SharedStr>,
+    /// Whether it was written as a link (its destination is kept only
+    /// where it lands nowhere: [`RefError::BrokenLink`]).
+    pub by_link: bool,
 }
 
 impl Written {
-    pub fn new(text: SharedStr, span: Range<usize>, link: Option<SharedStr>) -> Written {
+    pub fn new(text: SharedStr, span: Range<usize>, by_link: bool) -> Written {
         // Spans come from a scan, which keeps only chapters below 4 GiB.
         let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Written {
             text,
             start: offset(span.start),
             end: offset(span.end),
-            link,
+            by_link,
         }
     }
 
@@ -46,8 +47,8 @@ impl Written {
 pub enum RefError {
     /// A directive value or plain cell text that names no single entry.
     Unresolved(Unresolved),
-    /// A link to a chapter or anchor that does not exist.
-    BrokenLink(LinkTarget),
+    /// A link (to `dest`) to a chapter or anchor that does not exist.
+    BrokenLink { dest: SharedStr, target: LinkTarget },
     /// A link that lands somewhere that is not an entry of the wanted kind.
     NotAnEntry,
     /// `character=` in a book that has no character entries: plain text is fine.
@@ -199,14 +200,14 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
     let partners = d
         .values(key)
         .map(|arg| Reference {
-            written: Written::new(arg.value.clone(), arg.span(), None),
+            written: Written::new(arg.value.clone(), arg.span(), false),
             target: index
                 .resolve(&arg.value, &want)
                 .map_err(|e| Box::new(RefError::Unresolved(e))),
         })
         .collect();
     let character = d.value("character").map(|arg| Reference {
-        written: Written::new(arg.value.clone(), arg.span(), None),
+        written: Written::new(arg.value.clone(), arg.span(), false),
         target: resolve_character(index, &arg.value).map_err(Box::new),
     });
     Story {
@@ -304,7 +305,7 @@ fn cell_refs(
         }
         return vec![Reference {
             target: plain(&text).map_err(Box::new),
-            written: Written::new(text, cell.span(), None),
+            written: Written::new(text, cell.span(), false),
         }];
     }
     cell.links
@@ -313,12 +314,15 @@ fn cell_refs(
             let target = match index.resolve_link(chapters, ci, &link.dest) {
                 LinkTarget::Entry(id) => Ok(id),
                 t @ (LinkTarget::MissingChapter { .. } | LinkTarget::MissingAnchor { .. }) => {
-                    Err(RefError::BrokenLink(t))
+                    Err(RefError::BrokenLink {
+                        dest: link.dest.clone(),
+                        target: t,
+                    })
                 }
                 LinkTarget::External | LinkTarget::Chapter(_) => Err(RefError::NotAnEntry),
             };
             Reference {
-                written: Written::new(link.text.clone(), link.span(), Some(link.dest.clone())),
+                written: Written::new(link.text.clone(), link.span(), true),
                 target: target.map_err(Box::new),
             }
         })

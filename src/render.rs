@@ -370,7 +370,7 @@ fn story_table_edits(
         return edits;
     };
     if let Some(r) = &story.character {
-        if let (Ok(c), None) = (&r.target, &r.written.link) {
+        if let (Ok(c), false) = (&r.target, r.written.by_link) {
             edits.push(Edit {
                 span: r.written.span(),
                 text: entry_link(&r.written.text, a, ci, *c),
@@ -383,7 +383,7 @@ fn story_table_edits(
         for r in &story.partners {
             if let Ok(p) = r.target {
                 present.push(p);
-                if r.written.link.is_none() {
+                if !r.written.by_link {
                     edits.push(Edit {
                         span: r.written.span(),
                         text: entry_link(a.index.entries[p].display_title(), a, ci, p),

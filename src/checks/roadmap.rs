@@ -4,7 +4,6 @@
 
 use crate::diag::{Draft, Reporter, SourceFile, INVALID_DATE, STALE_ROADMAP_ITEM, UNKNOWN_STATUS};
 use crate::index::LinkTarget;
-use crate::relations::{RefError, Reference, Written};
 use crate::roadmap::{items, items_key, key_for_page, roadmap_tables, Key};
 use crate::text::{did_you_mean, title_key};
 use crate::Analysis;
@@ -41,15 +40,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                             target,
                             LinkTarget::MissingChapter { .. } | LinkTarget::MissingAnchor { .. }
                         ) {
-                            let r = Reference {
-                                written: Written::new(
-                                    l.text.clone(),
-                                    l.span(),
-                                    Some(l.dest.clone()),
-                                ),
-                                target: Err(Box::new(RefError::BrokenLink(target.clone()))),
-                            };
-                            let draft = super::stories::broken_link(a, &r, &target);
+                            let draft = super::stories::broken_link(a, &l.dest, &target);
                             reporter.report(&file, l.span(), draft);
                         }
                     }

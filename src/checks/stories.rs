@@ -35,7 +35,7 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
             }
             if let Some(arg) = d.value("character") {
                 let r = Reference {
-                    written: Written::new(arg.value.clone(), arg.span(), None),
+                    written: Written::new(arg.value.clone(), arg.span(), false),
                     target: resolve_character(a.index, &arg.value).map_err(Box::new),
                 };
                 report_reference(a, reporter, ci, &r, Some(Kind::Character), true);
@@ -58,7 +58,7 @@ pub fn report_reference(
     let what = want.map_or("entry", Kind::describe);
     let draft = match r.target.as_ref().map_err(|e| &**e) {
         Ok(_) | Err(RefError::NoCharacters) | Err(RefError::NotAnEntry) => return,
-        Err(RefError::BrokenLink(target)) => broken_link(a, r, target),
+        Err(RefError::BrokenLink { dest, target }) => broken_link(a, dest, target),
         Err(RefError::Unresolved(_)) if !from_directive => return,
         Err(RefError::Unresolved(Unresolved::NotFound { suggestions })) => {
             let mut d = Draft::new(
@@ -106,8 +106,8 @@ pub fn report_reference(
     reporter.report(&file, r.written.span(), draft);
 }
 
-pub fn broken_link(a: &Analysis, r: &Reference, target: &LinkTarget) -> Draft {
-    let dest = r.written.link.as_deref().unwrap_or(&r.written.text);
+/// The warning for a link to `dest` that lands nowhere.
+pub fn broken_link(a: &Analysis, dest: &str, target: &LinkTarget) -> Draft {
     match target {
         LinkTarget::MissingChapter { path, closest } => {
             let d = Draft::new(
