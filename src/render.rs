@@ -197,8 +197,9 @@ fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<Stri
                 Ok(c) if crate::index::looks_like_path(r.written.text.trim()) => {
                     entry_link(a.index.entries[c].character_name(), a, ci, c)
                 }
-                Ok(c) => entry_link(&r.written.text, a, ci, c),
-                Err(_) => escape_cell(&r.written.text),
+                // Blanks inside the quotes (`character=" Alan "`) are not the name's.
+                Ok(c) => entry_link(r.written.text.trim(), a, ci, c),
+                Err(_) => escape_cell(r.written.text.trim()),
             });
         let partners = partners_cell(a, ci, a.relations.partners(id));
         let assigned: Vec<&str> = story.assigned.iter().map(|s| s.as_str()).collect();

@@ -421,6 +421,21 @@ fn when_both_sides_name_different_partners_both_tables_show_the_union() {
 }
 
 #[test]
+fn a_character_named_with_blanks_inside_the_quotes_is_linked_by_its_name() {
+    let chapters = vec![
+        chapter("characters/alan.md", "# Alan: a developer\n"),
+        chapter(
+            "status_quo/stuck.md",
+            "# Alan is stuck\n{{#vision status-quo character=\"  Alan \"}}\n",
+        ),
+    ];
+    let out = run(&chapters);
+    let sq = out.new_content[1].as_deref().unwrap();
+    assert!(sq.contains("| [Alan](../characters/alan.md) |"), "{sq}");
+    assert!(!sq.contains("[ "), "{sq}");
+}
+
+#[test]
 fn two_characters_of_one_name_are_told_apart_by_path_and_anchor() {
     let chapters = vec![
         chapter(
