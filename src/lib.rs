@@ -417,9 +417,9 @@ pub fn plan_chapters(
     plan_scanned(chapters, Vec::new(), config, settings, src_dir)
 }
 
-/// [`plan_chapters`] for chapters of which some are scanned already (by
-/// [`ScanAhead`], with the book's settings); the others (`None`, or past the
-/// end of `scans`) are scanned here.
+/// [`plan_chapters`] for chapters of which some are scanned already (with
+/// the book's settings); the others (`None`, or past the end of `scans`) are
+/// scanned here. The plan's edits are made when they are asked for.
 pub fn plan_scanned(
     chapters: &[ChapterText],
     scans: Vec<Option<Box<scan::Scan>>>,
@@ -428,7 +428,7 @@ pub fn plan_scanned(
     src_dir: &str,
 ) -> Plan {
     let infos = chapter_infos(chapters, scans, config, settings, src_dir);
-    plan_infos(chapters, infos, config.clone(), settings)
+    check(chapters, Analyzed::new(infos, config.clone(), settings))
 }
 
 /// Each chapter's record for the analysis, with its scan: the first copy of
@@ -467,17 +467,6 @@ fn chapter_infos(
         .map(|(c, scan)| chapter_info(c, scan.take(), src_dir))
         .collect();
     infos
-}
-
-/// Checks the chapters, with their records made by [`chapter_infos`]: the
-/// plan, whose edits are made when they are asked for.
-fn plan_infos(
-    chapters: &[ChapterText],
-    infos: Vec<ChapterInfo>,
-    config: Config,
-    settings: ParseSettings,
-) -> Plan {
-    check(chapters, Analyzed::new(infos, config, settings))
 }
 
 /// Checks the chapters against their analysis: the plan.
@@ -544,7 +533,8 @@ impl<'s> ScanAhead<'s> {
     }
 
     /// The settings the chapters were scanned with, and the scans made so
-    /// far by chapter number (for [`plan_scanned`]). The texts not scanned yet
+    /// far by chapter number (each to be attached to its chapter's text once
+    /// that is unescaped in place). The texts not scanned yet
     /// are left for after the parse: by then they lie unescaped in the input,
     /// so unescaping a copy just to scan it would be work done twice.
     pub fn finish(self) -> (ParseSettings, Vec<Option<scan::Unattached>>) {

@@ -49,10 +49,16 @@ impl SharedStr {
         let Some(held) = &self.buffer else {
             return "";
         };
+        self.read_from(&held.copies, held.text.get().copied())
+    }
+
+    /// The string as its range of `copies`, or of `text` when it is marked
+    /// [`IN_TEXT`] (empty where that is not there).
+    fn read_from<'a>(&self, copies: &'a str, text: Option<&'a str>) -> &'a str {
         let range = (self.start & !IN_TEXT) as usize..self.end as usize;
         let from = match self.start & IN_TEXT {
-            0 => Some(&*held.copies),
-            _ => held.text.get().copied(),
+            0 => Some(copies),
+            _ => text,
         };
         from.and_then(|s| s.get(range)).unwrap_or("")
     }
@@ -258,12 +264,7 @@ impl<'t> Strings<'t> {
 
     /// The text of a string kept here and not sealed yet.
     pub fn kept(&self, s: &SharedStr) -> &str {
-        let range = (s.start & !IN_TEXT) as usize..s.end as usize;
-        let from = match s.start & IN_TEXT {
-            0 => Some(self.buffer.as_str()),
-            _ => self.text,
-        };
-        from.and_then(|f| f.get(range)).unwrap_or("")
+        s.read_from(&self.buffer, self.text)
     }
 
     /// The finished buffer: every string kept from it is given it with
