@@ -1230,7 +1230,7 @@ fn second_run_keeps_an_entry_whose_directive_has_nothing_to_show() {
 #[test]
 fn a_book_split_over_the_cores_reads_as_its_parts_do_alone() {
     const PAIRS: usize = 1000;
-    let padding = "Grace tries async and it goes well, mostly. ".repeat(14);
+    let padding = "Grace tries async and it goes well, mostly. ".repeat(30);
     let pair = |i: usize| {
         [
             (
@@ -1246,8 +1246,8 @@ fn a_book_split_over_the_cores_reads_as_its_parts_do_alone() {
     let all: Vec<(String, String)> = (0..PAIRS).flat_map(pair).collect();
     let total: usize = all.iter().map(|(_, t)| t.len()).sum();
     assert!(
-        total > 1 << 20,
-        "the book must be over the 1 MiB split: {total}"
+        total > mdbook_vision::parallel::MIN_PARALLEL_BYTES,
+        "the book must be over the split: {total}"
     );
     let book: Vec<(&str, &str)> = all.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
     let (together, together_diags) = process(&book);

@@ -105,10 +105,10 @@ fn key_order_does_not_change_which_text_belongs_to_which_chapter() {
 
 #[test]
 fn a_chapter_with_content_twice_keeps_the_last_as_json_does() {
-    // Small books are read on one thread; past 1 MiB the texts are scanned
+    // Small books are read on one thread; past 2 MiB the texts are scanned
     // on the other core while the book is parsed, which must keep the last too.
     let filler = format!(r#""{}""#, "Filler text. ".repeat(100));
-    for fillers in [0, 1200] {
+    for fillers in [0, 2400] {
         let others: String = (0..fillers)
             .map(|i| {
                 format!(
@@ -125,7 +125,12 @@ fn a_chapter_with_content_twice_keeps_the_last_as_json_does() {
             ]}}]"#,
             context("0.5.4")
         );
-        assert_eq!(book.len() > 1 << 20, fillers > 0, "{} bytes", book.len());
+        assert_eq!(
+            book.len() > mdbook_vision::parallel::MIN_PARALLEL_BYTES,
+            fillers > 0,
+            "{} bytes",
+            book.len()
+        );
         let (code, out, stderr) = run_bin(&book);
         assert_eq!(code, 0, "{stderr}");
         let texts = contents(&serde_json::from_str(&out).unwrap());
@@ -228,9 +233,9 @@ fn many_chapter_book_with(n: usize, content_last: bool) -> String {
     let mut items = Vec::new();
     for i in 0..n {
         let text = if i % 2 == 0 { STORY } else { CHARACTER };
-        // Long enough that 4,000 chapters are past 1 MiB of text: edits are
+        // Long enough that 4,000 chapters are past 2 MiB of text: edits are
         // then made on another core, ahead of the writer.
-        let padding = "Some words to read. ".repeat(12);
+        let padding = "Some words to read. ".repeat(30);
         let content =
             format!(r#""content": "{text}\n\nChapter {i} \"quoted\" \\ tab\t.\n\n{padding}\n", "#);
         // The first sub-chapter reports on every entry: its table is written
@@ -285,8 +290,13 @@ fn applied_book(input: &str) -> Vec<u8> {
 fn the_written_book_holds_the_applied_texts_in_book_order() {
     for n in [3, 40, 333, 4000] {
         let input = many_chapter_book(n);
-        // The last is past 1 MiB: scanned on the other core as it is parsed.
-        assert_eq!(input.len() > 1 << 20, n == 4000, "{} bytes", input.len());
+        // The last is past 2 MiB: scanned on the other core as it is parsed.
+        assert_eq!(
+            input.len() > mdbook_vision::parallel::MIN_PARALLEL_BYTES,
+            n == 4000,
+            "{} bytes",
+            input.len()
+        );
         // The preprocessor keeps its input to the end of the process.
         let bytes: &'static mut [u8] = input.as_bytes().to_vec().leak();
         let mdbook_vision::Preprocessed {
@@ -374,9 +384,14 @@ fn a_borrowed_input_gives_the_same_book_and_diagnostics_as_one_kept_to_the_end()
     // The kept input's scans hold ranges of its texts (and a big book's are
     // made ahead, from copies, then attached); the borrowed one's copy their
     // strings. Both must read the same.
-    for n in [10, 1500] {
+    for n in [10, 3000] {
         let input = linked_vision_book(n);
-        assert_eq!(input.len() > 1 << 20, n == 1500, "{} bytes", input.len());
+        assert_eq!(
+            input.len() > mdbook_vision::parallel::MIN_PARALLEL_BYTES,
+            n == 3000,
+            "{} bytes",
+            input.len()
+        );
         let written = |p: mdbook_vision::Preprocessed| {
             let mut out = Vec::new();
             p.plan.write_book(&p.request, &p.texts, &mut out).unwrap();
@@ -404,11 +419,11 @@ fn a_borrowed_input_gives_the_same_book_and_diagnostics_as_one_kept_to_the_end()
 
 #[test]
 fn texts_asked_for_out_of_book_order_are_written_with_their_own_edits() {
-    // Past 1 MiB, so each chapter's edits are made on another core ahead of
+    // Past 2 MiB, so each chapter's edits are made on another core ahead of
     // the writer, in book order; the writer here comes to each sub-chapter's
     // text before its parent's.
     let input = many_chapter_book_with(4000, true);
-    assert!(input.len() > 1 << 20);
+    assert!(input.len() > mdbook_vision::parallel::MIN_PARALLEL_BYTES);
     // The preprocessor keeps its input to the end of the process.
     let bytes: &'static mut [u8] = input.as_bytes().to_vec().leak();
     let mdbook_vision::Preprocessed {
