@@ -1,5 +1,6 @@
 //! Links the preprocessor with packed relative relocations (DT_RELR) where
-//! the system that builds it can load them.
+//! the system that builds it can load them, and with the code its run does
+//! not execute placed after the code it does (`link/cold-code.ld`, which says why).
 //!
 //! A position-independent binary carries a table telling the loader where to
 //! add its load address: 14,000 entries of 24 bytes here (330 KB), read whole
@@ -17,6 +18,14 @@ fn main() {
     let linux_gnu = var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu";
     if native && linux_gnu && host_glibc_loads_relr() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
+    // The linker script is asked for only where the linker is rustc's own
+    // choice for Linux (LLD, or the system's GNU ld): both take INSERT.
+    // Another linker (mold, gold) named in the build's flags may not.
+    println!("cargo:rerun-if-changed=link/cold-code.ld");
+    if native && linux_gnu && !var("CARGO_ENCODED_RUSTFLAGS").contains("-fuse-ld") {
+        let script = std::path::Path::new(&var("CARGO_MANIFEST_DIR")).join("link/cold-code.ld");
+        println!("cargo:rustc-link-arg-bins=-Wl,-T,{}", script.display());
     }
 }
 
