@@ -236,7 +236,7 @@ fn names(a: &Analysis, id: EntryId) -> Vec<String> {
     }
     if let Some(Some(story)) = a.relations.stories.get(id) {
         if let Some(r) = &story.character {
-            if let Ok(c) = r.target {
+            if let Some(c) = r.entry() {
                 names.push(a.index.entries[c].character_name().to_string());
             }
             names.push(r.written.text.trim().to_string());

@@ -40,7 +40,9 @@ pub fn stories_blocks(a: &Analysis, ci: usize, d: &Directive) -> Vec<String> {
         .filter_map(|(id, s)| s.as_deref().map(|s| (id, s)))
         .filter(|(_, s)| match &selection {
             Selection::Kind(k) => s.kind == *k,
-            Selection::Character(Ok(c)) => s.character.as_ref().is_some_and(|r| r.target == Ok(*c)),
+            Selection::Character(Ok(c)) => {
+                s.character.as_ref().is_some_and(|r| r.entry() == Some(*c))
+            }
             Selection::Character(Err(name)) => s
                 .character
                 .as_ref()
@@ -87,9 +89,9 @@ fn kind_label(kind: Kind) -> &'static str {
 
 fn character_cell(a: &Analysis, ci: usize, s: &Story) -> String {
     match &s.character {
-        Some(r) => match r.target {
-            Ok(c) => entry_link(a.index.entries[c].character_name(), a, ci, c),
-            Err(_) => escape_cell(&r.written.text),
+        Some(r) => match r.entry() {
+            Some(c) => entry_link(a.index.entries[c].character_name(), a, ci, c),
+            None => escape_cell(&r.written.text),
         },
         None => String::new(),
     }

@@ -19,20 +19,16 @@ pub struct Written {
     /// offsets: a story can name dozens).
     start: u32,
     end: u32,
-    /// Whether it was written as a link (its destination is kept only
-    /// where it lands nowhere: [`RefError::BrokenLink`]).
-    pub by_link: bool,
 }
 
 impl Written {
-    pub fn new(text: SharedStr, span: Range<usize>, by_link: bool) -> Written {
+    pub fn new(text: SharedStr, span: Range<usize>) -> Written {
         // Spans come from a scan, which keeps only chapters below 4 GiB.
         let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Written {
             text,
             start: offset(span.start),
             end: offset(span.end),
-            by_link,
         }
     }
 
@@ -55,11 +51,58 @@ pub enum RefError {
     NoCharacters,
 }
 
+/// A story's reference: 32 bytes, as a book where every story names a
+/// dozen others holds a great many. Where it lands is an entry id; where it
+/// does not, the reason is kept in its story's [`Story::errors`].
 #[derive(Clone, Debug)]
 pub struct Reference {
     pub written: Written,
-    /// The reason is boxed: most references land, and a reason is large.
-    pub target: Result<EntryId, Box<RefError>>,
+    /// The entry id, or [`ERROR`] and the index of the reason.
+    target: u32,
+    /// Whether it was written as a link (its destination is kept only
+    /// where it lands nowhere: [`RefError::BrokenLink`]).
+    pub by_link: bool,
+}
+
+/// The mark of a [`Reference::target`] that is an index into [`Story::errors`].
+const ERROR: u32 = 1 << 31;
+
+impl Reference {
+    /// A reference to `target`, its reason (if it lands nowhere) added to `errors`.
+    fn new(
+        written: Written,
+        by_link: bool,
+        target: Result<EntryId, RefError>,
+        errors: &mut Vec<RefError>,
+    ) -> Reference {
+        // Entry ids count headings of a book in memory; reasons, references.
+        let below_mark = |n: usize| u32::try_from(n).ok().filter(|n| n & ERROR == 0);
+        let target = match target {
+            Ok(id) => below_mark(id).expect("fewer than 2 G entries"),
+            Err(e) => {
+                errors.push(e);
+                ERROR | below_mark(errors.len() - 1).expect("fewer than 2 G references")
+            }
+        };
+        Reference {
+            written,
+            target,
+            by_link,
+        }
+    }
+
+    /// The entry it lands on, if it lands on one.
+    pub fn entry(&self) -> Option<EntryId> {
+        (self.target & ERROR == 0).then_some(self.target as EntryId)
+    }
+
+    /// Where it lands, or why not; `errors` are its story's.
+    pub fn target<'e>(&self, errors: &'e [RefError]) -> Result<EntryId, &'e RefError> {
+        match self.entry() {
+            Some(id) => Ok(id),
+            None => Err(&errors[(self.target & !ERROR) as usize]),
+        }
+    }
 }
 
 /// Where a story's metadata lives.
@@ -78,6 +121,15 @@ pub struct Story {
     pub partners: Vec<Reference>,
     /// Assignees as written (directive values); tables keep their cell.
     pub assigned: Vec<SharedStr>,
+    /// Why the references that land nowhere do not ([`Reference::target`]).
+    pub errors: Vec<RefError>,
+}
+
+impl Story {
+    /// Where `r`, one of this story's references, lands, or why not.
+    pub fn target(&self, r: &Reference) -> Result<EntryId, &RefError> {
+        r.target(&self.errors)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -158,7 +210,7 @@ impl Relations {
             let Some(story) = story else { continue };
             let want = partner_kind(story.kind);
             for r in &story.partners {
-                if let Ok(other) = r.target {
+                if let Some(other) = r.entry() {
                     if index.entries[other].kind == want && other != id {
                         pairs.push((id32(id), id32(other)));
                         pairs.push((id32(other), id32(id)));
@@ -197,18 +249,28 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
     } else {
         "status-quo"
     };
+    let mut errors = Vec::new();
     let partners = d
         .values(key)
-        .map(|arg| Reference {
-            written: Written::new(arg.value.clone(), arg.span(), false),
-            target: index
-                .resolve(&arg.value, &want)
-                .map_err(|e| Box::new(RefError::Unresolved(e))),
+        .map(|arg| {
+            let target = index.resolve(&arg.value, &want);
+            let written = Written::new(arg.value.clone(), arg.span());
+            Reference::new(
+                written,
+                false,
+                target.map_err(RefError::Unresolved),
+                &mut errors,
+            )
         })
         .collect();
-    let character = d.value("character").map(|arg| Reference {
-        written: Written::new(arg.value.clone(), arg.span(), false),
-        target: resolve_character(index, &arg.value).map_err(Box::new),
+    let character = d.value("character").map(|arg| {
+        let written = Written::new(arg.value.clone(), arg.span());
+        Reference::new(
+            written,
+            false,
+            resolve_character(index, &arg.value),
+            &mut errors,
+        )
     });
     Story {
         source: StorySource::Directive(di),
@@ -216,6 +278,7 @@ fn from_directive(index: &Index, di: usize, d: &crate::directive::Directive, kin
         character,
         partners,
         assigned: d.values("assigned").map(|a| a.value.clone()).collect(),
+        errors,
     }
 }
 
@@ -259,18 +322,18 @@ fn from_table(
     }
     let row = table.rows.first()?;
     let want = partner_kind(kind);
+    let mut errors = Vec::new();
     let character = row.cells.first().and_then(|cell| {
-        cell_refs(index, chapters, ci, cell, |text| {
-            resolve_character(index, text)
-        })
-        .into_iter()
-        .next()
+        let resolve = |text: &str| resolve_character(index, text);
+        cell_refs(index, chapters, ci, cell, resolve, &mut errors)
+            .into_iter()
+            .next()
     });
     let partners = row
         .cells
         .get(1)
         .map(|cell| {
-            cell_refs(index, chapters, ci, cell, |text| {
+            let resolve = |text: &str| {
                 if is_placeholder_partner(text) {
                     Err(RefError::NotAnEntry)
                 } else {
@@ -278,7 +341,8 @@ fn from_table(
                         .resolve(text, want.as_slice())
                         .map_err(RefError::Unresolved)
                 }
-            })
+            };
+            cell_refs(index, chapters, ci, cell, resolve, &mut errors)
         })
         .unwrap_or_default();
     Some(Story {
@@ -287,26 +351,32 @@ fn from_table(
         character,
         partners,
         assigned: Vec::new(),
+        errors,
     })
 }
 
-/// The references in a hand-written cell: its links, or else its plain text.
+/// The references in a hand-written cell: its links, or else its plain text;
+/// the reasons of those that land nowhere are added to `errors`.
 fn cell_refs(
     index: &Index,
     chapters: &[ChapterInfo],
     ci: usize,
     cell: &Cell,
     plain: impl Fn(&str) -> Result<EntryId, RefError>,
+    errors: &mut Vec<RefError>,
 ) -> Vec<Reference> {
     if cell.links.is_empty() {
         let text = cell.text.trimmed();
         if text.is_empty() {
             return Vec::new();
         }
-        return vec![Reference {
-            target: plain(&text).map_err(Box::new),
-            written: Written::new(text, cell.span(), false),
-        }];
+        let target = plain(&text);
+        return vec![Reference::new(
+            Written::new(text, cell.span()),
+            false,
+            target,
+            errors,
+        )];
     }
     cell.links
         .iter()
@@ -321,10 +391,39 @@ fn cell_refs(
                 }
                 LinkTarget::External | LinkTarget::Chapter(_) => Err(RefError::NotAnEntry),
             };
-            Reference {
-                written: Written::new(link.text.clone(), link.span(), true),
-                target: target.map_err(Box::new),
-            }
+            Reference::new(
+                Written::new(link.text.clone(), link.span()),
+                true,
+                target,
+                errors,
+            )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_reference_stays_32_bytes() {
+        // A book of 20,000 chapters with a dozen references per story holds
+        // well over 100,000 of them.
+        assert_eq!(std::mem::size_of::<Reference>(), 32);
+    }
+
+    #[test]
+    fn a_reference_that_lands_nowhere_keeps_its_reason() {
+        let mut errors = Vec::new();
+        let written = || Written::new(SharedStr::from("Grace"), 3..8);
+        let landed = Reference::new(written(), false, Ok(7), &mut errors);
+        let broken = Reference::new(written(), true, Err(RefError::NotAnEntry), &mut errors);
+        let none = Reference::new(written(), false, Err(RefError::NoCharacters), &mut errors);
+        assert_eq!(landed.target(&errors), Ok(7));
+        assert_eq!(broken.target(&errors), Err(&RefError::NotAnEntry));
+        assert_eq!(none.target(&errors), Err(&RefError::NoCharacters));
+        assert_eq!((landed.entry(), broken.entry()), (Some(7), None));
+        assert_eq!(broken.written.span(), 3..8);
+    }
 }

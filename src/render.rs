@@ -192,14 +192,14 @@ fn entry_tables(a: &Analysis, ci: usize, id: EntryId, d: &Directive) -> Vec<Stri
         let character = story
             .character
             .as_ref()
-            .map_or(String::new(), |r| match r.target {
+            .map_or(String::new(), |r| match r.entry() {
                 // A path names the character for us; a reader sees the name.
-                Ok(c) if crate::index::looks_like_path(r.written.text.trim()) => {
+                Some(c) if crate::index::looks_like_path(r.written.text.trim()) => {
                     entry_link(a.index.entries[c].character_name(), a, ci, c)
                 }
                 // Blanks inside the quotes (`character=" Alan "`) are not the name's.
-                Ok(c) => entry_link(r.written.text.trim(), a, ci, c),
-                Err(_) => escape_cell(r.written.text.trim()),
+                Some(c) => entry_link(r.written.text.trim(), a, ci, c),
+                None => escape_cell(r.written.text.trim()),
             });
         let partners = partners_cell(a, ci, a.relations.partners(id));
         let assigned: Vec<&str> = story.assigned.iter().map(|s| s.as_str()).collect();
@@ -371,10 +371,10 @@ fn story_table_edits(
         return edits;
     };
     if let Some(r) = &story.character {
-        if let (Ok(c), false) = (&r.target, r.written.by_link) {
+        if let (Some(c), false) = (r.entry(), r.by_link) {
             edits.push(Edit {
                 span: r.written.span(),
-                text: entry_link(&r.written.text, a, ci, *c),
+                text: entry_link(&r.written.text, a, ci, c),
                 faq_table: false,
             });
         }
@@ -382,9 +382,9 @@ fn story_table_edits(
     if let Some(cell) = row.cells.get(1).filter(|c| is_written_cell(text, row, c)) {
         let mut present = Vec::new();
         for r in &story.partners {
-            if let Ok(p) = r.target {
+            if let Some(p) = r.entry() {
                 present.push(p);
-                if !r.written.by_link {
+                if !r.by_link {
                     edits.push(Edit {
                         span: r.written.span(),
                         text: entry_link(a.index.entries[p].display_title(), a, ci, p),

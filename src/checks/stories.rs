@@ -5,11 +5,9 @@ use crate::diag::{
     Draft, Reporter, AMBIGUOUS_REFERENCE, BROKEN_LINK, UNRESOLVED_REFERENCE, WRONG_KIND,
 };
 use crate::directive::DirectiveName;
-use crate::index::{LinkTarget, Unresolved};
+use crate::index::{EntryId, LinkTarget, Unresolved};
 use crate::model::Kind;
-use crate::relations::{
-    partner_kind, resolve_character, RefError, Reference, StorySource, Written,
-};
+use crate::relations::{partner_kind, resolve_character, RefError, StorySource, Written};
 use crate::Analysis;
 
 pub fn check(a: &Analysis, reporter: &mut Reporter) {
@@ -19,10 +17,12 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
         let from_directive = matches!(story.source, StorySource::Directive(_));
         let want = partner_kind(story.kind);
         for r in &story.partners {
-            report_reference(a, reporter, ci, r, want, from_directive);
+            let target = story.target(r);
+            report_reference(a, reporter, ci, &r.written, target, want, from_directive);
         }
         if let Some(r) = &story.character {
-            report_reference(a, reporter, ci, r, Some(Kind::Character), from_directive);
+            let (target, want) = (story.target(r), Some(Kind::Character));
+            report_reference(a, reporter, ci, &r.written, target, want, from_directive);
         }
     }
     // `{{#vision stories character=NAME}}` must name a character.
@@ -34,11 +34,18 @@ pub fn check(a: &Analysis, reporter: &mut Reporter) {
                 continue;
             }
             if let Some(arg) = d.value("character") {
-                let r = Reference {
-                    written: Written::new(arg.value.clone(), arg.span(), false),
-                    target: resolve_character(a.index, &arg.value).map_err(Box::new),
-                };
-                report_reference(a, reporter, ci, &r, Some(Kind::Character), true);
+                let written = Written::new(arg.value.clone(), arg.span());
+                let target = resolve_character(a.index, &arg.value);
+                let want = Some(Kind::Character);
+                report_reference(
+                    a,
+                    reporter,
+                    ci,
+                    &written,
+                    target.as_ref().copied(),
+                    want,
+                    true,
+                );
             }
         }
     }
@@ -50,20 +57,21 @@ pub fn report_reference(
     a: &Analysis,
     reporter: &mut Reporter,
     ci: usize,
-    r: &Reference,
+    written: &Written,
+    target: Result<EntryId, &RefError>,
     want: Option<Kind>,
     from_directive: bool,
 ) {
     let file = a.source(ci);
     let what = want.map_or("entry", Kind::describe);
-    let draft = match r.target.as_ref().map_err(|e| &**e) {
+    let draft = match target {
         Ok(_) | Err(RefError::NoCharacters) | Err(RefError::NotAnEntry) => return,
         Err(RefError::BrokenLink { dest, target }) => broken_link(a, dest, target),
         Err(RefError::Unresolved(_)) if !from_directive => return,
         Err(RefError::Unresolved(Unresolved::NotFound { suggestions })) => {
             let mut d = Draft::new(
                 UNRESOLVED_REFERENCE,
-                format!("no {what} is called \"{}\"", r.written.text),
+                format!("no {what} is called \"{}\"", written.text),
             );
             for s in suggestions {
                 d = d.help(format!("did you mean \"{s}\"?"));
@@ -73,7 +81,7 @@ pub fn report_reference(
         Err(RefError::Unresolved(Unresolved::Ambiguous { candidates })) => {
             let mut d = Draft::new(
                 AMBIGUOUS_REFERENCE,
-                format!("\"{}\" names {} entries", r.written.text, candidates.len()),
+                format!("\"{}\" names {} entries", written.text, candidates.len()),
             );
             for &c in candidates {
                 let e = &a.index.entries[c];
@@ -103,7 +111,7 @@ pub fn report_reference(
             ))
         }
     };
-    reporter.report(&file, r.written.span(), draft);
+    reporter.report(&file, written.span(), draft);
 }
 
 /// The warning for a link to `dest` that lands nowhere.
