@@ -77,10 +77,14 @@ where
 /// last; `None` when one thread should do it all (one core, or too little work).
 fn cut_points(n: usize, weight: impl Fn(usize) -> usize) -> Option<Vec<usize>> {
     let total: usize = (0..n).map(&weight).sum();
+    // Asked only when there is work enough: the answer reads cgroup files.
+    if !worth_threads(total) {
+        return None;
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
         .min(n);
-    if threads <= 1 || !worth_threads(total) {
+    if threads <= 1 {
         return None;
     }
     // Cut where the running weight passes each thread's share.
