@@ -97,7 +97,7 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     } = mdbook_vision::preprocess(input, &mut |warning| eprintln!("{warning}"))?;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     {
-        let mut stderr = std::io::BufWriter::with_capacity(1 << 16, std::io::stderr().lock());
+        let mut stderr = std::io::BufWriter::with_capacity(1 << 14, std::io::stderr().lock());
         // Nothing to do if stderr is gone: the book is still written.
         let _ =
             diag::write_human(&mut stderr, &plan.diagnostics, color).and_then(|()| stderr.flush());
@@ -111,7 +111,7 @@ fn preprocess() -> anyhow::Result<ExitCode> {
     // Told: not held while the book is written.
     drop(std::mem::take(&mut plan.diagnostics));
     mdbook_vision::memory::return_freed();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, book_output());
+    let mut out = std::io::BufWriter::with_capacity(1 << 14, book_output());
     plan.write_book(&request, &texts, &mut out)
         .context("could not write the book to stdout")?;
     out.flush().context("could not write the book to stdout")?;
