@@ -246,9 +246,14 @@ pub struct Index {
 /// Why a reference did not resolve.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Unresolved {
-    NotFound { suggestions: Vec<String> },
-    Ambiguous { candidates: Vec<EntryId> },
-    WrongKind { found: EntryId },
+    /// Nothing is called that (the check that reports it looks for near names).
+    NotFound,
+    Ambiguous {
+        candidates: Vec<EntryId>,
+    },
+    WrongKind {
+        found: EntryId,
+    },
 }
 
 /// The hash a title key is looked up by in [`Index::by_title`].
@@ -407,9 +412,9 @@ impl Index {
             return match anchor {
                 Some(a) => {
                     let candidates = on_page.filter(|&id| self.entries[id].anchor_is(a));
-                    self.pick(candidates, want, reference)
+                    self.pick(candidates, want)
                 }
-                None => self.pick(on_page, want, reference),
+                None => self.pick(on_page, want),
             };
         }
         let mut found = self.titled(&title_key(reference));
@@ -418,7 +423,7 @@ impl Index {
                 found = self.titled(&title_key(stripped));
             }
         }
-        self.pick(found.into_iter(), want, reference)
+        self.pick(found.into_iter(), want)
     }
 
     /// The entries one of whose title keys is `key`, in entry order (made
@@ -442,7 +447,6 @@ impl Index {
         &self,
         candidates: impl Iterator<Item = EntryId> + Clone,
         want: &[Kind],
-        reference: &str,
     ) -> Result<EntryId, Unresolved> {
         let wanted = |id: &EntryId| {
             want.is_empty() || self.entries[*id].kind.is_some_and(|k| want.contains(&k))
@@ -451,9 +455,7 @@ impl Index {
         match (matching.next(), matching.next(), candidates.clone().next()) {
             (Some(only), None, _) => Ok(only),
             (None, _, Some(found)) => Err(Unresolved::WrongKind { found }),
-            (None, _, None) => Err(Unresolved::NotFound {
-                suggestions: self.suggest(reference, want),
-            }),
+            (None, _, None) => Err(Unresolved::NotFound),
             (Some(_), Some(_), _) => Err(Unresolved::Ambiguous {
                 candidates: candidates.filter(wanted).collect(),
             }),

@@ -295,9 +295,7 @@ pub fn resolve_character(index: &Index, name: &str) -> Result<EntryId, RefError>
     }
     match index.characters_named(name).as_slice() {
         [one] => Ok(*one),
-        [] => Err(RefError::Unresolved(Unresolved::NotFound {
-            suggestions: index.suggest(name, &[Kind::Character]),
-        })),
+        [] => Err(RefError::Unresolved(Unresolved::NotFound)),
         many => Err(RefError::Unresolved(Unresolved::Ambiguous {
             candidates: many.to_vec(),
         })),

@@ -1275,3 +1275,56 @@ fn a_book_split_over_the_cores_reads_as_its_parts_do_alone() {
     assert!(!alone_diags.is_empty());
     assert_eq!(together_diags, alone_diags);
 }
+
+/// Suggestions for names that land nowhere look at every entry, so they are
+/// bounded for the book as a whole: a book with hundreds of such names gets
+/// them for the first few, and one diagnostic says so (no quadratic time).
+#[test]
+fn suggestions_for_many_names_that_land_nowhere_are_bounded_and_said_to_be() {
+    const STORIES: usize = 300;
+    let book: Vec<(String, String)> = (0..STORIES)
+        .flat_map(|i| {
+            [
+                (
+                    format!("status_quo/s{i}.md"),
+                    format!("# Grace{i} tries\n\n{{{{#vision status-quo future=\"Grace{i} has a blst\"}}}}\n"),
+                ),
+                (
+                    format!("shiny_future/f{i}.md"),
+                    format!("# Grace{i} has a blast\n\n{{{{#vision shiny-future}}}}\n"),
+                ),
+            ]
+        })
+        .collect();
+    let chapters: Vec<(&str, &str)> = book.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let (_, diags) = process(&chapters);
+    let unresolved: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.lint == "unresolved-reference")
+        .collect();
+    assert_eq!(unresolved.len(), STORIES);
+    let suggested = unresolved
+        .iter()
+        .filter(|d| d.help.iter().any(|h| h.starts_with("did you mean")))
+        .count();
+    let told: Vec<&String> = unresolved
+        .iter()
+        .flat_map(|d| &d.help)
+        .filter(|h| h.starts_with("near names are looked for only"))
+        .collect();
+    assert_eq!(told.len(), 1, "said once: {told:?}");
+    let entries = 2 * STORIES;
+    let searched = 100_000 / entries;
+    assert_eq!(
+        told[0],
+        &format!("near names are looked for only for the first {searched} names that land nowhere in a book of {entries} entries")
+    );
+    assert_eq!(
+        suggested, searched,
+        "each search finds the story's own future"
+    );
+    assert!(unresolved.iter().any(|d| d
+        .help
+        .iter()
+        .any(|h| h == "did you mean \"Grace0 has a blast\"?")));
+}
