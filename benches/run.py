@@ -88,7 +88,15 @@ def measure(book, size, programs):
             w, r = run_once(cmd, book)
             times[name].append(w)
             rss[name].append(r)
-    return {p: (statistics.median(times[p]), max(rss[p])) for p, _ in programs}
+    out = {p: (statistics.median(times[p]), max(rss[p])) for p, _ in programs}
+    out["rounds"] = [{p: times[p][i] for p, _ in programs} for i in range(len(times["vision"]))]
+    return out
+
+
+def time_ratio(r, x, y):
+    """Median over the rounds of x's wall ÷ y's in the same round: the two ran
+    one after the other, so the host's drift between rounds cancels."""
+    return statistics.median(rnd[x] / rnd[y] for rnd in r["rounds"])
 
 
 def mib(kib):
@@ -116,7 +124,10 @@ def main():
         rows.append((size, shape, series, mb, r))
 
     print()
-    print(f"Machine: {os.cpu_count()} cores; medians of alternating runs; peak RSS from `time -v`.")
+    print(
+        f"Machine: {os.cpu_count()} cores; medians of alternating runs (time ratios: the median of each"
+        " round's ratio); peak RSS from `time -v`, the highest of the runs."
+    )
     print()
     print("| chapters | mdBook | series | book JSON | unbuffered skeleton | floor (a) | floor (b) | mdbook-vision | vision ÷ (b) | vision ÷ (a) | RSS vision ÷ (a) | unbuffered ÷ vision |")
     print("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -125,7 +136,8 @@ def main():
         cell = lambda x: f"{x[0]:.3f} s, {mib(x[1])}"
         print(
             f"| {int(size):,} | {shape} | {series or 'plain'} | {mb:.1f} MB | {cell(u)} | {cell(a)} | {cell(b)} | {cell(v)} "
-            f"| {v[0] / b[0]:.2f}× | {v[0] / a[0]:.2f}× | {v[1] / a[1]:.2f}× | {u[0] / v[0]:.2f}× |"
+            f"| {time_ratio(r, 'vision', 'b'):.2f}× | {time_ratio(r, 'vision', 'a'):.2f}× | {v[1] / a[1]:.2f}× "
+            f"| {time_ratio(r, 'unbuffered', 'vision'):.2f}× |"
         )
 
     print()
@@ -140,12 +152,12 @@ def main():
 
     for (size, shape, series), r in results.items():
         if int(size) >= 2000:
-            check(f"{size} {shape} {series or 'plain'}: time vs floor (b)", r["vision"][0] / r["b"][0], 1.3)
+            check(f"{size} {shape} {series or 'plain'}: time vs floor (b)", time_ratio(r, "vision", "b"), 1.3)
         check(f"{size} {shape} {series or 'plain'}: peak RSS vs floor (a)", r["vision"][1] / r["a"][1], 1.5)
         if int(size) >= 2000:
             check(
                 f"{size} {shape} {series or 'plain'}: speed-up over the unbuffered skeleton",
-                r["unbuffered"][0] / r["vision"][0],
+                time_ratio(r, "unbuffered", "vision"),
                 2.5,
                 at_most=False,
             )
@@ -160,7 +172,7 @@ def main():
     print("How slow the unbuffered skeleton is here (issue 9's machine: 3.1× floor (b)):")
     for (size, shape, series), r in results.items():
         if int(size) >= 2000:
-            gap = r["unbuffered"][0] / r["b"][0]
+            gap = time_ratio(r, "unbuffered", "b")
             print(
                 f"- {size} {shape} {series or 'plain'}: {gap:.2f}× floor (b), "
                 f"so 2.5× faster than it means {gap / 2.5:.2f}× floor (b)"
