@@ -97,7 +97,7 @@ impl Reference {
     }
 
     /// Where it lands, or why not; `errors` are its story's.
-    pub fn target<'e>(&self, errors: &'e [RefError]) -> Result<EntryId, &'e RefError> {
+    fn target<'e>(&self, errors: &'e [RefError]) -> Result<EntryId, &'e RefError> {
         match self.entry() {
             Some(id) => Ok(id),
             None => Err(&errors[(self.target & !ERROR) as usize]),

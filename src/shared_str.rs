@@ -27,6 +27,16 @@ pub struct Held {
     text: OnceLock<&'static str>,
 }
 
+impl Held {
+    /// A buffer of `copies`, its text not attached yet.
+    fn copies(copies: &str) -> Buffer {
+        Arc::new(Held {
+            copies: Box::from(copies),
+            text: OnceLock::new(),
+        })
+    }
+}
+
 /// Marks a string's start as an offset in the chapter's text rather than in
 /// its copies. Texts of 2 GiB or more keep copies only.
 const IN_TEXT: u32 = 1 << 31;
@@ -84,10 +94,7 @@ impl From<&str> for SharedStr {
     fn from(s: &str) -> SharedStr {
         let end = u32::try_from(s.len()).expect("a shared string is below 4 GiB");
         SharedStr {
-            buffer: Some(Arc::new(Held {
-                copies: Box::from(s),
-                text: OnceLock::new(),
-            })),
+            buffer: Some(Held::copies(s)),
             start: 0,
             end,
         }
@@ -233,7 +240,7 @@ impl<'t> Strings<'t> {
         // `s` was read from this very range, so where it is written as it is,
         // it is at one of the first places its first byte is. Only those are
         // tried: a substring search's set-up cost more than whole searches of
-        // strings this short (9 % of a run on a book of links), and a string
+        // strings this short (8 % of a run on a book of links), and a string
         // not found is only kept as a copy.
         memchr::memchr_iter(first, area)
             .take(CANDIDATES)
@@ -280,10 +287,7 @@ impl<'t> Strings<'t> {
     /// The finished buffer: every string kept from it is given it with
     /// [`Strings::seal`].
     pub fn finish(mut self) -> Buffer {
-        let finished = Arc::new(Held {
-            copies: Box::from(self.buffer.as_str()),
-            text: OnceLock::new(),
-        });
+        let finished = Held::copies(self.buffer.as_str());
         SPARE.set(std::mem::take(&mut self.buffer));
         finished
     }

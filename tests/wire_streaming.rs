@@ -103,6 +103,13 @@ fn key_order_does_not_change_which_text_belongs_to_which_chapter() {
     );
 }
 
+/// Asserts whether `book` is past the size from which the preprocessor splits
+/// its work over the cores: the tests here run on both sides of it.
+fn assert_split_over_cores(book: &str, split: bool) {
+    let past = book.len() > mdbook_vision::parallel::MIN_PARALLEL_BYTES;
+    assert_eq!(past, split, "{} bytes", book.len());
+}
+
 #[test]
 fn a_chapter_with_content_twice_keeps_the_last_as_json_does() {
     // Small books are read on one thread; past 2 MiB the texts are scanned
@@ -125,12 +132,7 @@ fn a_chapter_with_content_twice_keeps_the_last_as_json_does() {
             ]}}]"#,
             context("0.5.4")
         );
-        assert_eq!(
-            book.len() > mdbook_vision::parallel::MIN_PARALLEL_BYTES,
-            fillers > 0,
-            "{} bytes",
-            book.len()
-        );
+        assert_split_over_cores(&book, fillers > 0);
         let (code, out, stderr) = run_bin(&book);
         assert_eq!(code, 0, "{stderr}");
         let texts = contents(&serde_json::from_str(&out).unwrap());
@@ -291,12 +293,7 @@ fn the_written_book_holds_the_applied_texts_in_book_order() {
     for n in [3, 40, 333, 4000] {
         let input = many_chapter_book(n);
         // The last is past 2 MiB: scanned on the other core as it is parsed.
-        assert_eq!(
-            input.len() > mdbook_vision::parallel::MIN_PARALLEL_BYTES,
-            n == 4000,
-            "{} bytes",
-            input.len()
-        );
+        assert_split_over_cores(&input, n == 4000);
         // The preprocessor keeps its input to the end of the process.
         let bytes: &'static mut [u8] = input.as_bytes().to_vec().leak();
         let mdbook_vision::Preprocessed {
@@ -386,12 +383,7 @@ fn a_borrowed_input_gives_the_same_book_and_diagnostics_as_one_kept_to_the_end()
     // strings. Both must read the same.
     for n in [10, 3000] {
         let input = linked_vision_book(n);
-        assert_eq!(
-            input.len() > mdbook_vision::parallel::MIN_PARALLEL_BYTES,
-            n == 3000,
-            "{} bytes",
-            input.len()
-        );
+        assert_split_over_cores(&input, n == 3000);
         let written = |p: mdbook_vision::Preprocessed| {
             let mut out = Vec::new();
             p.plan.write_book(&p.request, &p.texts, &mut out).unwrap();
@@ -423,7 +415,7 @@ fn texts_asked_for_out_of_book_order_are_written_with_their_own_edits() {
     // the writer, in book order; the writer here comes to each sub-chapter's
     // text before its parent's.
     let input = many_chapter_book_with(4000, true);
-    assert!(input.len() > mdbook_vision::parallel::MIN_PARALLEL_BYTES);
+    assert_split_over_cores(&input, true);
     // The preprocessor keeps its input to the end of the process.
     let bytes: &'static mut [u8] = input.as_bytes().to_vec().leak();
     let mdbook_vision::Preprocessed {
