@@ -121,7 +121,7 @@ pub struct Story {
     pub partners: Vec<Reference>,
     /// Assignees as written (directive values); tables keep their cell.
     pub assigned: Vec<SharedStr>,
-    /// Why the references that land nowhere do not ([`Reference::target`]).
+    /// Why the references that land nowhere do not ([`Story::target`]).
     pub errors: Vec<RefError>,
 }
 
